@@ -1,0 +1,40 @@
+/** Node network facts: the node IP, and per-data-dir pod CIDR and bridge names. */
+import { createHash } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
+import { createServer } from 'node:net';
+
+/** The first non-internal IPv4 address of the machine, or 127.0.0.1. */
+export function primaryNodeIP(): string {
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) {
+      if (a.family === 'IPv4' && !a.internal && !a.address.startsWith('169.254.')) return a.address;
+    }
+  }
+  return '127.0.0.1';
+}
+
+/**
+ * A pod CIDR and bridge name unique to a data directory, so that several
+ * clusters (a user's and a test's) can run side by side: `10.244.N.0/24` and
+ * `pp<8 hex>` (at most 15 characters, the Linux interface name limit).
+ */
+export function nodeNetworkFor(dataDir: string): { podCIDR: string; bridgeName: string } {
+  const h = createHash('sha256').update(dataDir).digest();
+  const n = (h[0]! % 250) + 1;
+  return { podCIDR: `10.244.${n}.0/24`, bridgeName: `pp${h.subarray(1, 5).toString('hex')}` };
+}
+
+/** Resolves `preferred` if it can be bound on `host`, else a free ephemeral port. */
+export function portOrFree(preferred: number, host = '0.0.0.0'): Promise<number> {
+  const tryPort = (p: number) =>
+    new Promise<number>((resolve, reject) => {
+      const s = createServer();
+      s.once('error', reject);
+      s.listen(p, host, () => {
+        const a = s.address();
+        const port = typeof a === 'object' && a ? a.port : p;
+        s.close(() => resolve(port));
+      });
+    });
+  return tryPort(preferred).catch(() => tryPort(0));
+}

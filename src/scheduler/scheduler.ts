@@ -1,0 +1,96 @@
+/**
+ * The scheduler: watches unscheduled pods (spec.schedulerName default-scheduler),
+ * picks a Ready, schedulable node, and POSTs a Binding. Emits `Scheduled`
+ * (`Successfully assigned NS/POD to NODE`) or `FailedScheduling` as Kubernetes does.
+ * Level-triggered: handlers only enqueue keys; the worker re-reads the lister.
+ */
+import type { Node, Pod } from '../api/types.js';
+import { StatusError } from '../api/errors.js';
+import { Resources, type ApiClient, type EventRecorder } from '../client/types.js';
+import { Informer, objectKey, splitKey } from '../machinery/informer.js';
+import { runWorkers, WorkQueue } from '../machinery/workqueue.js';
+import { selectNode } from './select.js';
+
+/** Options for the scheduler. */
+export interface SchedulerOptions {
+  client: ApiClient;
+  recorder: EventRecorder;
+  /** Only pods naming this scheduler are handled (default `default-scheduler`). */
+  schedulerName?: string;
+  log?: (msg: string) => void;
+}
+
+export class Scheduler {
+  private readonly queue = new WorkQueue<string>(1000, 60_000);
+  private readonly pods: Informer<Pod>;
+  private readonly nodes: Informer<Node>;
+  private readonly name: string;
+  private ac = new AbortController();
+  private workers?: Promise<void>;
+
+  constructor(private readonly opts: SchedulerOptions) {
+    this.name = opts.schedulerName ?? 'default-scheduler';
+    this.pods = new Informer<Pod>(opts.client, Resources.pods(), { fieldSelector: 'spec.nodeName=' }, opts.log);
+    this.nodes = new Informer<Node>(opts.client, Resources.nodes(), {}, opts.log);
+  }
+
+  /** Starts informers and the worker; resolves once caches are synced. */
+  async start(): Promise<void> {
+    const enqueue = (p: Pod) => { if (this.responsible(p)) this.queue.add(objectKey(p)); };
+    this.pods.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n) });
+    // Any node change may make waiting pods schedulable.
+    const retryAll = () => { for (const p of this.pods.list()) enqueue(p); };
+    this.nodes.addEventHandler({ onAdd: retryAll, onUpdate: (o, n) => { if (JSON.stringify(o.status?.conditions) !== JSON.stringify(n.status?.conditions) || o.spec.unschedulable !== n.spec.unschedulable) retryAll(); } });
+    this.pods.start(this.ac.signal);
+    this.nodes.start(this.ac.signal);
+    await Promise.all([this.pods.hasSynced(), this.nodes.hasSynced()]);
+    this.workers = runWorkers(this.queue, 1, (k) => this.scheduleOne(k), (k, e) => this.opts.log?.(`scheduler: ${k}: ${String(e)}`));
+  }
+
+  /** Stops the scheduler. */
+  async stop(): Promise<void> {
+    this.ac.abort();
+    this.queue.shutDown();
+    await this.workers;
+  }
+
+  private responsible(p: Pod): boolean {
+    return !p.spec.nodeName && !p.metadata.deletionTimestamp && (p.spec.schedulerName ?? 'default-scheduler') === this.name;
+  }
+
+  private async scheduleOne(key: string): Promise<void> {
+    const { namespace, name } = splitKey(key);
+    const pod = this.pods.get(namespace, name);
+    if (!pod || !this.responsible(pod)) return;
+    const result = selectNode(pod, this.nodes.list(), this.pods.list());
+    if (!result.node) {
+      this.opts.recorder.event(pod, 'Warning', 'FailedScheduling', result.message);
+      await this.markUnschedulable(pod, result.message);
+      throw new Error(`unschedulable: ${result.message}`);
+    }
+    try {
+      await this.opts.client.createSubresource(Resources.pods(namespace), name, 'binding', {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name, namespace, uid: pod.metadata.uid },
+        target: { apiVersion: 'v1', kind: 'Node', name: result.node },
+      });
+    } catch (e) {
+      if (e instanceof StatusError && (e.code === 404 || e.code === 409)) return;
+      throw e;
+    }
+    this.opts.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${result.node}`);
+  }
+
+  private async markUnschedulable(pod: Pod, message: string): Promise<void> {
+    const cond = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (cond?.status === 'False' && cond.message === message) return;
+    try {
+      await this.opts.client.patch(Resources.pods(pod.metadata.namespace), pod.metadata.name!, 'strategic', {
+        status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] },
+      }, { subresource: 'status' });
+    } catch (e) {
+      this.opts.log?.(`scheduler: status of ${pod.metadata.name}: ${String(e)}`);
+    }
+  }
+}
