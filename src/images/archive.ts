@@ -113,12 +113,13 @@ async function readJson(staged: Staged, p: string): Promise<unknown> {
   return JSON.parse(await fsp.readFile(f.tmp, 'utf8')) as unknown;
 }
 
-/** Moves a staged file into the store's blobs (copying when it backs several paths). */
+/**
+ * Moves a staged file into the store's blobs (a rename: no copy of big layers).
+ * Later lookups of the same content (symlinked layers) find the blob present.
+ */
 async function commitFile(store: ImageStore, f: StagedFile): Promise<void> {
   if (await store.hasBlob(f.digest)) return;
-  const copy = await store.tempPath('blob');
-  await fsp.copyFile(f.tmp, copy);
-  await store.commitTemp(copy, f.digest);
+  await store.commitTemp(f.tmp, f.digest);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -18,8 +18,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fsp, type ReadStream } from 'node:fs';
 import * as path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Writable } from 'node:stream';
 
 /** A content descriptor (OCI image-spec `Descriptor` subset). `size` is in bytes. */
 export interface Descriptor {
@@ -141,32 +139,6 @@ export class ImageStore {
     }
     await fsp.chmod(tmpFile, 0o444);
     await fsp.rename(tmpFile, dest);
-  }
-
-  /**
-   * Copies a file (following symlinks) into the store, hashing it on the way.
-   * Returns its digest and size in bytes.
-   */
-  async putBlobFromFile(file: string): Promise<{ digest: string; size: number }> {
-    const tmp = await this.tempPath('blob');
-    const hash = createHash('sha256');
-    let size = 0;
-    const out = await fsp.open(tmp, 'w');
-    try {
-      const sink = new Writable({
-        write(chunk: Buffer, _enc, cb) {
-          hash.update(chunk);
-          size += chunk.length;
-          out.write(chunk).then(() => cb(), cb);
-        },
-      });
-      await pipeline(createReadStream(file), sink);
-    } finally {
-      await out.close();
-    }
-    const digest = 'sha256:' + hash.digest('hex');
-    await this.commitTemp(tmp, digest);
-    return { digest, size };
   }
 
   /**

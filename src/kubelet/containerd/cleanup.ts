@@ -234,11 +234,13 @@ export async function cleanupNode(dataDir: string, options: CleanupNodeOptions =
   const paths = containerdPaths(dataDir);
   const report: CleanupReport = { sandboxesRemoved: 0, processesKilled: 0, unmounted: [], cgroupsRemoved: [], bridgeDeleted: false, errors: [] };
   const step = async (name: string, fn: () => Promise<void>): Promise<void> => {
+    const t0 = Date.now();
     try { await fn(); } catch (e) { report.errors.push(`${name}: ${(e as Error).message}`); }
+    log(`cleanupNode step ${name}: ${Date.now() - t0} ms`);
   };
   const bundles = await collectBundles(paths.state);
   const bridge = await readCniBridgeName(paths.cniConfDir).catch(() => undefined);
-  report.sandboxesRemoved = await criTeardown(paths.socket, report.errors);
+  await step('cri', async () => { report.sandboxesRemoved = await criTeardown(paths.socket, report.errors); });
   const mounts = await cgroupMounts().catch(() => [] as string[]);
   const cgroupPaths = [...bundles.flatMap((b) => (b.cgroupsPath ? [b.cgroupsPath] : [])), ...(options.cgroupParents ?? [])];
 
