@@ -95,6 +95,19 @@ export class ImageManager {
     return this.backoff.remainingSinceUpdate(key, now);
   }
 
+  /** Fills imageIDs for runtime image refs not seen yet (e.g. containers adopted after a restart). */
+  async resolveImageIDs(refs: Iterable<string>, signal?: AbortSignal): Promise<void> {
+    for (const ref of refs) {
+      if (!ref || this.imageIDs.has(ref) || ref.includes('@')) continue;
+      try {
+        const st = await this.images.imageStatus({ image: ref }, signal);
+        this.imageIDs.set(ref, st?.repoDigests[0] ?? ref);
+      } catch {
+        // Leave the runtime's ref as the imageID.
+      }
+    }
+  }
+
   /** Forgets pull back-off state of a pod that went away. */
   forgetPod(uid: string): void {
     this.backoff.deletePrefix(`${uid}_`);

@@ -16,6 +16,7 @@ import { computePodActions, type PodActions } from './pod-actions.js';
 import { containerBackoffKey, containerFieldPath, gracePeriodSeconds, podFullName, podRef } from './podutil.js';
 import { getPodRuntimeStatus, latestContainer, type ContainerRuntimeState, type PodRuntimeStatus } from './runtime-state.js';
 import type { StartFailure } from './status.js';
+import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
 
 /** Dependencies of the executor. */
 export interface PodSyncerDeps {
@@ -24,6 +25,8 @@ export interface PodSyncerDeps {
   recorder: EventRecorder;
   clock: Clock;
   podLogsDir: string;
+  /** Root of per-pod directories (emptyDir volumes): `<podsDir>/<uid>`. */
+  podsDir: string;
   nodeIP: string;
   nodeName: string;
   cgroupRoot?: string;
@@ -154,6 +157,7 @@ export class PodSyncer {
       this.backoff.next(containerBackoffKey(pod, c.name), prev.finishedAtMs || now, now);
     }
     const config = containerConfig(pod, c, restartCount, { podIP, hostIP: this.d.nodeIP, nodeName: this.d.nodeName });
+    config.mounts = containerMounts(c, await prepareVolumes(pod, this.d.podsDir));
     let id: string;
     try {
       id = await this.d.runtime.createContainer(sandboxId, config, sbConfig, signal);
@@ -206,6 +210,7 @@ export class PodSyncer {
     for (const c of rs.containers) await this.d.runtime.removeContainer(c.id, signal).catch((e: unknown) => { if (!isNotFound(e)) throw e; });
     for (const sb of rs.sandboxes) await this.d.runtime.removePodSandbox(sb.id, signal).catch((e: unknown) => { if (!isNotFound(e)) throw e; });
     for (const e of await removePodCgroups(rs.uid, this.d.cgroupRoot)) this.d.log(`cgroup cleanup: ${e}`);
+    await removePodDir(this.d.podsDir, rs.uid).catch((e: unknown) => this.d.log(`pod dir cleanup: ${errMsg(e)}`));
     this.failures.delete(rs.uid);
     this.backoff.deletePrefix(`${rs.name}_${rs.namespace}_${rs.uid}_`);
     this.d.images.forgetPod(rs.uid);

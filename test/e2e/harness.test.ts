@@ -74,10 +74,10 @@ describe('runKubectl', () => {
   });
 
   it('feeds stdin', async () => {
-    const r = await runKubectl(['create', '--dry-run=client', '-o', 'name', '-f', '-'], {
+    const r = await runKubectl(['label', '--local', '-f', '-', 'a=b', '-o', 'jsonpath={.metadata.name}/{.metadata.labels.a}'], {
       input: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-stdin\n',
     });
-    assert.equal(r.stdout.trim(), 'configmap/from-stdin');
+    assert.equal(r.stdout, 'from-stdin/b');
   });
 });
 

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBusyboxImageArchive } from '../../src/images/busybox.js';
-import { cleanupLeaks, describeLeaks, findLeaks, isClean, takeBaseline, conflistBridges } from './leaks.js';
+import { cleanupLeaks, conflistBridges, describeLeaks, findLeaks, isClean, runNodeCleanup, takeBaseline } from './leaks.js';
 
 /** Repository root (this file runs from dist/test/e2e/). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -109,13 +109,15 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
 
   const launch = async (): Promise<void> => {
     child = spawnPeapod(args, logFile);
+    const abort = new AbortController();
     const exited = new Promise<string>((res) => child?.once('exit', (code, sig) => res(`peapod exited (code ${code}, signal ${sig})`)));
     try {
       await Promise.race([
-        waitReady(kubeconfig, nodes, kubectl),
+        waitReady(kubeconfig, nodes, kubectl, abort.signal),
         exited.then((why) => Promise.reject(new Error(why))),
       ]);
     } catch (err) {
+      abort.abort(new Error('startCluster gave up'));
       throw new Error(`cluster did not become Ready: ${(err as Error).message}\n--- tail of ${logFile} ---\n${tail(logFile, 60)}`);
     }
     for (const b of await conflistBridges(dataDir)) bridges.add(b);
@@ -125,17 +127,20 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<Clus
     if (stopped) return;
     stopped = true;
     await terminate(child);
+    // `peapod up` leaves pods running on SIGTERM (they are re-adopted on the next start);
+    // tearing a node down is cleanupNode's job (`peapod down`). Whatever survives it leaked.
+    const problems = await runNodeCleanup(dataDir);
     const leaks = await findLeaks(dataDir, baseline, bridges);
-    const problems = isClean(leaks) ? [] : await cleanupLeaks(dataDir, leaks);
+    if (!isClean(leaks)) problems.push(...(await cleanupLeaks(dataDir, leaks)));
     const still = await findLeaks(dataDir, baseline, bridges);
     if (process.env['PEAPOD_E2E_KEEP'] !== '1' && isClean(still)) {
       await rm(root, { recursive: true, force: true }).catch((e: unknown) => problems.push(String(e)));
     }
     if (!isClean(leaks) || problems.length > 0) {
       throw new Error(
-        `cluster ${dataDir} leaked after stop:\n${describeLeaks(leaks)}` +
+        `cluster ${dataDir} was not cleaned up after stop:\n${describeLeaks(leaks)}` +
           (problems.length ? `\ncleanup problems:\n${problems.join('\n')}` : '') +
-          (isClean(still) ? '' : `\nstill present after cleanup:\n${describeLeaks(still)}`),
+          (isClean(still) ? '' : `\nstill present after forced cleanup:\n${describeLeaks(still)}`),
       );
     }
   };
@@ -189,11 +194,13 @@ async function waitReady(
   kubeconfig: string,
   nodes: number,
   kubectl: (a: string[], o?: KubectlOptions) => Promise<KubectlResult>,
+  signal: AbortSignal,
 ): Promise<void> {
   await waitFor(() => existsSync(kubeconfig), {
     timeoutMs: READY_TIMEOUT_MS,
     intervalMs: 200,
     description: `${kubeconfig} to exist`,
+    signal,
   });
   await waitFor(
     async () => {
@@ -202,7 +209,7 @@ async function waitReady(
       const ready = readyNodes(r.stdout);
       return ready.length >= nodes ? ready : { ok: false as const, last: `Ready nodes: [${ready.join(', ')}]` };
     },
-    { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500, description: `${nodes} Ready node(s)`, accept: Array.isArray },
+    { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500, description: `${nodes} Ready node(s)`, accept: Array.isArray, signal },
   );
 }
 
@@ -257,6 +264,8 @@ export interface WaitForOptions<T> {
   description: string;
   /** Decides whether a result ends the wait; default: not undefined, null or false. */
   accept?: (value: T) => boolean;
+  /** Stops polling; waitFor then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -271,6 +280,7 @@ export async function waitFor<T>(fn: () => T | Promise<T>, opts: WaitForOptions<
   const deadline = Date.now() + timeoutMs;
   let last: unknown = undefined;
   for (;;) {
+    opts.signal?.throwIfAborted();
     try {
       const v = await fn();
       if (accept(v)) return v;
@@ -281,8 +291,22 @@ export async function waitFor<T>(fn: () => T | Promise<T>, opts: WaitForOptions<
     if (Date.now() + intervalMs > deadline) {
       throw new Error(`timed out after ${timeoutMs}ms waiting for ${opts.description}; last value: ${show(last)}`);
     }
-    await new Promise((r) => setTimeout(r, intervalMs));
+    await sleep(intervalMs, opts.signal);
   }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((res, rej) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      rej(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      res();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function show(v: unknown): string {

@@ -68,21 +68,29 @@ export async function findLeaks(dir: string, baseline: HostBaseline, knownBridge
 }
 
 /**
- * Removes everything in `leaks`: first through the node's own `cleanupNode(dir)`
- * (src/kubelet/containerd/supervisor.ts) when that module loads, then directly:
- * SIGKILL processes, `umount -l` mounts (deepest first), `ip netns del`, `ip link del`.
+ * Runs the node's own tear-down, `cleanupNode(dir)` from src/kubelet/containerd/supervisor.ts
+ * (what `peapod down` does), when that module loads. Never throws; returns the errors it
+ * reported (its `errors` array) or threw, one per entry.
+ */
+export async function runNodeCleanup(dir: string): Promise<string[]> {
+  const nodeCleanup = await loadCleanupNode();
+  if (!nodeCleanup) return [];
+  try {
+    const report: unknown = await nodeCleanup(dir);
+    const errors = (report as { errors?: unknown } | undefined)?.errors;
+    return Array.isArray(errors) ? errors.map((e) => `cleanupNode: ${String(e)}`) : [];
+  } catch (err) {
+    return [`cleanupNode(${dir}) failed: ${String(err)}`];
+  }
+}
+
+/**
+ * Removes everything in `leaks` directly: SIGKILL processes, `umount -l` mounts
+ * (deepest first), `ip netns del`, `ip link del`.
  * Never throws; returns the problems it met, one per line.
  */
 export async function cleanupLeaks(dir: string, leaks: Leaks): Promise<string[]> {
   const problems: string[] = [];
-  const nodeCleanup = await loadCleanupNode();
-  if (nodeCleanup) {
-    try {
-      await nodeCleanup(dir);
-    } catch (err) {
-      problems.push(`cleanupNode(${dir}) failed: ${String(err)}`);
-    }
-  }
   for (const p of leaks.processes) {
     try {
       process.kill(p.pid, 'SIGKILL');
@@ -100,6 +108,7 @@ export async function cleanupLeaks(dir: string, leaks: Leaks): Promise<string[]>
   for (const b of leaks.bridges) {
     await run('ip', ['link', 'del', b], problems, /Cannot find device/);
   }
+  if (leaks.mounts.length > 0 && (await findMounts(dir)).length > 0) problems.push(`mounts remain under ${dir}`);
   return problems;
 }
 

@@ -14,7 +14,9 @@ import { addQuantity, compareQuantity, parseQuantity, ZERO_QUANTITY, type Quanti
 
 /** Seconds a pod tolerates a not-ready/unreachable node by default (DefaultTolerationSeconds). */
 export const DEFAULT_NOT_READY_TOLERATION_SECONDS = 300;
+/** Taint key of a node whose Ready condition is False. */
 export const TAINT_NODE_NOT_READY = 'node.kubernetes.io/not-ready';
+/** Taint key of a node whose Ready condition is Unknown. */
 export const TAINT_NODE_UNREACHABLE = 'node.kubernetes.io/unreachable';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * core/v1 Event, ConfigMap, Secret and Service. Field numbers follow core/v1 generated.proto.
+ * core/v1 Event, ConfigMap, Secret, ServiceAccount and Service. Field numbers follow core/v1 generated.proto.
  */
 import {
   CORE, KEEP, bool, bytes, gvk, i32, intOrString, microTime, objectMeta, ref, refs, str, strMap, strs, time, typeMeta, META,
@@ -66,6 +66,19 @@ export const configDefinitions: Record<string, Definition> = {
       type: str(3, 'Type used for programmatic handling, e.g. Opaque.'),
     },
     gvk: gvk('', 'v1', 'Secret'),
+  },
+  [CORE + 'ServiceAccount']: {
+    description: 'An identity for processes running in pods, with its API credentials.',
+    properties: {
+      ...typeMeta(),
+      metadata: objectMeta(),
+      secrets: refs(2, CORE + 'ObjectReference', 'Deprecated: Secrets holding tokens for this account.', {
+        key: 'name', listType: 'map', mapKeys: ['name'],
+      }),
+      imagePullSecrets: refs(3, CORE + 'LocalObjectReference', 'Secrets used to pull images for pods using this account.'),
+      automountServiceAccountToken: bool(4, 'Whether pods using this account get a token mounted.', KEEP),
+    },
+    gvk: gvk('', 'v1', 'ServiceAccount'),
   },
   [CORE + 'Service']: {
     description: 'A named, stable network endpoint for a set of pods selected by label.',

@@ -20,10 +20,15 @@ export function key(path: string, k: string): string {
   return `${path}[${k}]`;
 }
 
+/** Required: `<field>: Required value[: detail]`. */
 export const required = (field: string, detail = ''): FieldError => ({ type: 'Required', field, detail: detail || undefined });
+/** Invalid: `<field>: Invalid value: <value>: <detail>`. */
 export const invalid = (field: string, value: unknown, detail: string): FieldError => ({ type: 'Invalid', field, value, detail: detail || undefined });
+/** Duplicate: `<field>: Duplicate value: <value>`. */
 export const duplicate = (field: string, value: unknown): FieldError => ({ type: 'Duplicate', field, value });
+/** Forbidden: `<field>: Forbidden: <detail>`. */
 export const forbidden = (field: string, detail: string): FieldError => ({ type: 'Forbidden', field, detail });
+/** NotFound: `<field>: Not found: <value>`. */
 export const notFound = (field: string, value: unknown): FieldError => ({ type: 'NotFound', field, value });
 
 /** NotSupported with `supported values: "a", "b"`. */

@@ -6,7 +6,7 @@
 import type { FieldError } from '../errors.js';
 import type { ObjectMeta } from '../types.js';
 import { child, forbidden, index, invalid, invalidEach, required } from './field.js';
-import { isDNS1123Label, isQualifiedName, isValidLabelValue, type ValidateNameFunc } from './primitives.js';
+import { isDNS1123Label, isQualifiedName, isValidLabelValue, nameIsDNSSubdomain, type ValidateNameFunc } from './primitives.js';
 
 /** Total annotation size limit in bytes (keys + values). */
 export const TOTAL_ANNOTATION_SIZE_LIMIT_B = 256 * 1024;
@@ -61,10 +61,10 @@ function validateFinalizers(finalizers: string[] | undefined, path: string): Fie
 
 /**
  * ValidateObjectMeta. `namespaced` says whether the kind lives in a namespace;
- * `nameFn` validates name and generateName (e.g. nameIsDNSSubdomain).
+ * `nameFn` validates name and generateName (default: nameIsDNSSubdomain).
  * Errors use paths under `metadata`.
  */
-export function validateObjectMeta(meta: ObjectMeta, namespaced: boolean, nameFn: ValidateNameFunc, path = 'metadata'): FieldError[] {
+export function validateObjectMeta(meta: ObjectMeta, namespaced: boolean, nameFn: ValidateNameFunc = nameIsDNSSubdomain, path = 'metadata'): FieldError[] {
   const errs: FieldError[] = [];
   if (meta.generateName) errs.push(...invalidEach(child(path, 'generateName'), meta.generateName, nameFn(meta.generateName, true)));
   if (!meta.name) errs.push(required(child(path, 'name'), 'name or generateName is required'));

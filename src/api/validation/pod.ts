@@ -110,3 +110,5 @@ export function validatePod(pod: Pod): FieldError[] {
   if (Array.isArray(eph) && eph.length > 0) errs.push(forbidden('spec.ephemeralContainers', 'cannot be set on create'));
   return errs;
 }
+
+export { validatePodUpdate } from './podupdate.js';

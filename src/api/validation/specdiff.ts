@@ -52,8 +52,8 @@ function tabs(n: number): string {
   return '\t'.repeat(n);
 }
 
-function elide(out: string[], depth: number, n: number): void {
-  if (n > 0) out.push(`  ${tabs(depth)}... // ${n} identical ${n === 1 ? 'field' : 'fields'}`);
+function elide(out: string[], depth: number, n: number, what = 'field'): void {
+  if (n > 0) out.push(`  ${tabs(depth)}... // ${n} identical ${n === 1 ? what : `${what}s`}`);
 }
 
 function diffObject(a: Record<string, unknown>, b: Record<string, unknown>, depth: number, out: string[]): void {
@@ -88,11 +88,11 @@ function diffValue(a: unknown, b: unknown, depth: number, label: string, key: st
     let same = 0;
     a.forEach((x, i) => {
       if (semanticEqual(x, b[i])) return void same++;
-      elide(out, depth + 1, same);
+      elide(out, depth + 1, same, 'element');
       same = 0;
       diffValue(x, b[i], depth + 1, '', '', out);
     });
-    elide(out, depth + 1, same);
+    elide(out, depth + 1, same, 'element');
     out.push(`  ${tabs(depth)}},`);
     return;
   }

@@ -8,6 +8,7 @@
  * pods one by one through the CRI instead.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { promisify } from 'node:util';
@@ -123,8 +124,13 @@ async function containerdProcesses(dataDir: string): Promise<{ pid: number; shim
   return out;
 }
 
+/** True while `pid` exists and is not a zombie (a zombie is dead, just not reaped yet). */
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try { process.kill(pid, 0); } catch { return false; }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch { return false; }
 }
 
 async function waitGone(pids: number[], ms: number): Promise<boolean> {
@@ -162,6 +168,11 @@ async function killCgroupProcs(paths: string[], mounts: string[]): Promise<numbe
   return [...pids];
 }
 
+async function hasChildCgroups(dir: string): Promise<boolean> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.some((e) => e.isDirectory());
+}
+
 /** rmdir each cgroup (children first) in every hierarchy, then empty ancestors. */
 async function removeCgroups(paths: string[], mounts: string[]): Promise<string[]> {
   const removed: string[] = [];
@@ -173,10 +184,12 @@ async function removeCgroups(paths: string[], mounts: string[]): Promise<string[
   for (const p of ordered) {
     let any = false;
     for (const m of mounts) {
-      for (let i = 0; i < 20; i++) {
+      for (let i = 0; i < 40; i++) {
         try { await rmdir(join(m, p)); any = true; break; } catch (e) {
+          // ENOENT: not in this hierarchy. EBUSY (v1) / ENOTEMPTY: child cgroups (in use
+          // by someone else: leave it) or processes still exiting (retry briefly).
           const code = (e as NodeJS.ErrnoException).code;
-          if (code !== 'EBUSY') break; // ENOENT, ENOTEMPTY (children / other users)
+          if ((code !== 'EBUSY' && code !== 'ENOTEMPTY') || (await hasChildCgroups(join(m, p)))) break;
           await delay(25);
         }
       }
@@ -250,6 +263,7 @@ export async function cleanupNode(dataDir: string, options: CleanupNodeOptions =
     if (!(await waitGone(daemons, 10_000))) for (const pid of daemons) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
     const victims = await killCgroupProcs(cgroupPaths, mounts);
     for (const b of bundles) if (b.pid && alive(b.pid)) { process.kill(b.pid, 'SIGKILL'); victims.push(b.pid); }
+    await waitGone(victims, 2000); // let the shims reap and record their containers' exit
     const shims = (await containerdProcesses(dataDir)).map((p) => p.pid);
     for (const pid of shims) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
     report.processesKilled = daemons.length + victims.length + shims.length;

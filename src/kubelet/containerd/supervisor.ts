@@ -95,7 +95,7 @@ export class ContainerdSupervisor {
    *   process is killed on any failure or abort.
    */
   async start(signal?: AbortSignal): Promise<void> {
-    if (this.child) throw new Error('containerd already started by this supervisor');
+    if (this.child && !this.dead) throw new Error('containerd already started by this supervisor');
     const t0 = Date.now();
     const p = this.paths;
     await mkdir(p.base, { recursive: true });
@@ -118,7 +118,11 @@ export class ContainerdSupervisor {
     const child = this.child;
     this.dead = false;
     this.exited = new Promise((resolve) => {
-      child.once('exit', () => { this.dead = true; resolve(); });
+      child.once('exit', (code, sig) => {
+        this.dead = true;
+        this.log(`containerd pid ${child.pid} exited (code ${code}, signal ${sig})`);
+        resolve();
+      });
       child.once('error', (e) => { this.dead = true; this.log(`containerd spawn error: ${e.message}`); resolve(); });
     });
     this.log(`containerd pid ${child.pid} started (config ${p.configFile})`);

@@ -13,6 +13,9 @@ import { CriError, type PodSandboxConfig, type ContainerConfig } from './api.js'
 import { ContainerdSupervisor, cleanupNode } from '../containerd/supervisor.js';
 import { buildPauseImageArchive } from '../containerd/pause-image.js';
 import { mountsUnder } from '../containerd/cleanup.js';
+import { cniNetworkName } from '../containerd/cni.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
 const PAUSE = 'localhost/peapod-pause:test';
 const x = randomInt(1, 255);
@@ -93,6 +96,11 @@ after(async () => {
   assert.deepEqual(mountsUnder(mountinfo, dataDir), [], 'leftover mounts');
   assert.equal(await exists(`/sys/class/net/${bridgeName}`), false, 'bridge left behind');
   for (const u of uids) assert.equal(await exists(`/sys/fs/cgroup/pids/kubepods/pod${u}`), false, `cgroup pod${u}`);
+  const network = cniNetworkName(bridgeName);
+  const { stdout: nat } = await promisify(execFile)('iptables-save', ['-t', 'nat']);
+  assert.ok(!nat.includes(network) && !nat.includes(`10.244.${x}.`), 'leftover iptables nat rules');
+  const cache = await readdir('/var/lib/cni/results').catch(() => [] as string[]);
+  assert.deepEqual(cache.filter((f) => f.startsWith(`${network}-`)), [], 'leftover CNI cache');
   await rm(dataDir, { recursive: true, force: true });
   console.log(`# timings (ms): ${JSON.stringify(timings)}`);
 });
@@ -180,7 +188,9 @@ test('containerd restart keeps running pods; cleanupNode tears down live pods', 
 
   const netnsDir = join(sup.paths.state, 'io.containerd.grpc.v1.cri', 'netns');
   assert.equal(mountsUnder(await readFile('/proc/self/mountinfo', 'utf8'), netnsDir).length, 1, 'one netns mounted');
-  const report = await timed('cleanupNode (live pod)', () => cleanupNode(dataDir));
+  const steps: string[] = [];
+  const report = await timed('cleanupNode (live pod)', () => cleanupNode(dataDir, { log: (l) => steps.push(l) }));
+  console.log(`# ${steps.filter((l) => l.includes(' step ')).map((l) => l.replace('cleanupNode step ', '')).join(', ')}`);
   assert.deepEqual(report.errors, []);
   assert.equal(report.sandboxesRemoved, 1);
   assert.equal(await exists(`/proc/${pid}`), false, 'container process gone');
@@ -188,4 +198,31 @@ test('containerd restart keeps running pods; cleanupNode tears down live pods', 
   assert.ok(report.cgroupsRemoved.includes(`/kubepods/pod${uid}`), JSON.stringify(report.cgroupsRemoved));
   assert.deepEqual(mountsUnder(await readFile('/proc/self/mountinfo', 'utf8'), dataDir), []);
   assert.deepEqual(await processesMentioning(dataDir), [], 'containerd and shims gone');
+});
+
+test('cleanupNode without containerd: kills shims and containers, unmounts, drops nat rules', async () => {
+  await sup.start();
+  const uid = randomBytes(6).toString('hex');
+  const sbConfig = sandboxConfig(uid);
+  const sb = await cri.runtime.runPodSandbox(sbConfig);
+  const cid = await cri.runtime.createContainer(sb, containerConfig('app'), sbConfig);
+  await cri.runtime.startContainer(cid);
+  const [pid] = await cgroupProcs(`/kubepods/pod${uid}/${cid}`);
+  assert.ok(pid, 'container pid');
+  const { stdout: nat } = await promisify(execFile)('iptables-save', ['-t', 'nat']);
+  assert.ok(nat.includes(cniNetworkName(bridgeName)), 'ipMasq rule present while the pod runs');
+  await sup.stop();
+  assert.ok(mountsUnder(await readFile('/proc/self/mountinfo', 'utf8'), dataDir).length >= 3, 'rootfs, shm, netns mounted');
+
+  const steps: string[] = [];
+  const report = await timed('cleanupNode (containerd down)', () => cleanupNode(dataDir, { log: (l) => steps.push(l) }));
+  console.log(`# ${steps.filter((l) => l.includes(' step ')).map((l) => l.replace('cleanupNode step ', '')).join(', ')}`);
+  assert.deepEqual(report.errors, []);
+  assert.equal(report.sandboxesRemoved, 0);
+  assert.ok(report.processesKilled >= 3, `killed ${report.processesKilled} (2 shims + 2 containers expected)`);
+  assert.equal(await exists(`/proc/${pid}`), false, 'container process gone');
+  assert.deepEqual(mountsUnder(await readFile('/proc/self/mountinfo', 'utf8'), dataDir), []);
+  const { stdout: after } = await promisify(execFile)('iptables-save', ['-t', 'nat']);
+  assert.ok(!after.includes(cniNetworkName(bridgeName)), 'nat rules removed');
+  assert.ok(report.cgroupsRemoved.includes(`/kubepods/pod${uid}`), JSON.stringify(report.cgroupsRemoved));
 });

@@ -182,6 +182,10 @@ export function createRemoteRuntime(socketPath: string, options: RemoteRuntimeOp
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
     // The default authority would be the socket path, which is not a valid :authority.
     'grpc.default_authority': 'localhost',
+    // Reconnect backoff as the kubelet's CRI client: 100 ms base, 3 s max (grpc-js
+    // defaults are 1 s / 120 s, which makes a restarted runtime look down for long).
+    'grpc.initial_reconnect_backoff_ms': 100,
+    'grpc.max_reconnect_backoff_ms': 3000,
   };
   const creds = grpc.credentials.createInsecure();
   const rs = new (serviceCtor('RuntimeService'))(target, creds, channelOptions);

@@ -1,0 +1,4 @@
+/** Label and field selectors. */
+export * from './labels.js';
+export * from './fields.js';
+export * from './adapter.js';
