@@ -125,7 +125,7 @@ function goValue(v: unknown): string {
 /** `Invalid value: "Foo": a lowercase RFC 1123 ...` — the error text without the field path. */
 export function fieldErrorBody(e: FieldError): string {
   const head = FIELD_ERROR_TEXT[e.type];
-  const showValue = e.type === 'Invalid' || e.type === 'Duplicate' || e.type === 'NotSupported' || e.type === 'TypeInvalid';
+  const showValue = e.type === 'Invalid' || e.type === 'Duplicate' || e.type === 'NotSupported' || e.type === 'TypeInvalid' || e.type === 'NotFound';
   let s = head;
   if (showValue) s += `: ${goValue(e.value)}`;
   if (e.detail) s += `: ${e.detail}`;

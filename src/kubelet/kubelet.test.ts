@@ -133,6 +133,7 @@ test('kubelet: crashing container restarts with CrashLoopBackOff', async () => {
   const e = await setup();
   try {
     e.runtime.behaviour = (cfg) => (cfg.metadata.name === 'crash' ? { exitCode: 1 } : {});
+    e.client.conflictsToInject = 2; // status writes retry on 409 by re-reading
     await e.client.create(pods, makePod('cl', { containers: [{ name: 'crash', image: 'busybox:latest', imagePullPolicy: 'IfNotPresent' }] }, { uid: undefined }));
     const p = await waitFor('CrashLoopBackOff', () => {
       const pod = getPod(e, 'cl');
@@ -144,6 +145,7 @@ test('kubelet: crashing container restarts with CrashLoopBackOff', async () => {
     assert.equal(cs.lastState.terminated?.exitCode, 1);
     assert.equal(cs.lastState.terminated?.reason, 'Error');
     assert.equal(p.status?.phase, 'Running');
+    assert.equal(e.client.conflictsToInject, 0, 'conflicts were hit and retried');
     assert.ok(e.recorder.lines().includes(`BackOff: Back-off restarting failed container crash in pod cl_default(${p.metadata.uid})`));
     // Still backing off: no new instance.
     await new Promise((r) => setTimeout(r, 300));

@@ -200,7 +200,7 @@ describe('peapod up with the real kubectl', { timeout: 900_000 }, () => {
       const x = await pod('crasher');
       return (x.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 2 ? x : undefined;
     }, { description: 'crasher restarted twice', timeoutMs: 90_000, intervalMs: 1000 });
-    const cs = p.status.containerStatuses[0];
+    const cs = p!.status.containerStatuses[0];
     assert.equal(cs.lastState.terminated.exitCode, 3);
     assert.equal(cs.lastState.terminated.reason, 'Error');
     const got = await waitFor(async () => (await cluster.kubectl(['get', 'pod', 'crasher'])).stdout, {

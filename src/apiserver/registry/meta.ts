@@ -1,7 +1,7 @@
 /** Metadata checks shared by every kind (name, namespace, labels, annotations). */
 import type { FieldError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
-import { validateObjectMeta } from '../../api/validation/meta.js';
+import { validateObjectMeta } from '../../api/validation/index.js';
 
 /**
  * Validates ObjectMeta as Kubernetes' ValidateObjectMeta does (DNS-1123 subdomain
