@@ -115,7 +115,7 @@ describe('peapod up with the real kubectl', { timeout: 900_000 }, () => {
     const y = (await cluster.kubectl(['get', 'pod', 'my-podinfo', '-o', 'yaml'])).stdout;
     for (const re of [/^apiVersion: v1$/m, /^kind: Pod$/m, /^\s+dnsPolicy: ClusterFirst$/m, /^\s+schedulerName: default-scheduler$/m,
       /^\s+terminationGracePeriodSeconds: 30$/m, /^\s+imagePullPolicy: Always$/m, /^\s+terminationMessagePath: \/dev\/termination-log$/m,
-      /^\s+enableServiceLinks: true$/m, /^\s+qosClass: BestEffort$/m, /^\s+phase: Running$/m, /^\s+containerID: containerd:\/\//m,
+      /^\s+enableServiceLinks: true$/m, /^\s+qosClass: BestEffort$/m, /^\s+phase: Running$/m, /containerID: containerd:\/\//,
       /^\s+tolerationSeconds: 300$/m, /^\s+startTime: /m, /^\s+hostIP: /m]) assert.match(y, re);
     const j = JSON.parse((await cluster.kubectl(['get', 'pod', 'my-podinfo', '-o', 'json'])).stdout);
     assert.equal(j.status.containerStatuses[0].ready, true);
