@@ -91,7 +91,7 @@ after(async () => {
 test('busybox pod: Running with IP, logs via the kubelet API, graceful delete cleans up', async () => {
   await client.create(pods, makePod('bb', {
     terminationGracePeriodSeconds: 5,
-    containers: [{ name: 'main', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo hello; echo oops >&2; trap "exit 0" TERM; while true; do sleep 0.1; done'] }],
+    containers: [{ name: 'main', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo hello; sleep 0.3; echo oops >&2; trap "exit 0" TERM; while true; do sleep 0.1; done'] }],
   }, { uid: undefined }));
   const p = await waitFor('Running', () => { const x = client.peek<Pod>(pods, 'bb'); return x?.status?.phase === 'Running' && x; });
   uids.push(p.metadata.uid!);

@@ -69,7 +69,7 @@ test('validatePod: exact error strings', () => {
     {
       name: 'volume mount not found', mut: (p) => { p.spec.containers[0]!.volumeMounts = [{ name: 'data', mountPath: '/d' }]; },
       // Kubernetes prints `Not found: "data"`; the shared errors.ts omits NotFound values (reported to the lead).
-      want: ['spec.containers[0].volumeMounts[0].name: Not found'],
+      want: ['spec.containers[0].volumeMounts[0].name: Not found: "data"'],
     },
     {
       name: 'volume ok', mut: (p) => { p.spec.volumes = [{ name: 'data', emptyDir: {} }]; p.spec.containers[0]!.volumeMounts = [{ name: 'data', mountPath: '/d' }]; },
