@@ -63,7 +63,8 @@ export async function findLeaks(dir: string, baseline: HostBaseline, knownBridge
     processes: await findProcesses(dir),
     mounts: await findMounts(dir),
     netns: (await listNetns()).filter((n) => n.startsWith('cni-') && !baseline.netns.has(n)),
-    bridges: bridgesNow.filter((b) => ours.has(b) || !baseline.bridges.has(b)),
+    // Only this cluster's bridges: other clusters (a developer's, a parallel test) may create theirs meanwhile.
+    bridges: bridgesNow.filter((b) => ours.has(b)),
   };
 }
 
