@@ -257,6 +257,51 @@ describe('peapod up with the real kubectl', { timeout: 900_000 }, () => {
     assert.equal((await pod('bb')).metadata.labels.x, undefined);
   });
 
+  it('reports image errors: ErrImageNeverPull, ErrImagePull/ImagePullBackOff', async () => {
+    await cluster.kubectl(['run', 'neverpull', '--image=example.com/nosuch/img:1', '--image-pull-policy=Never']);
+    await waitFor(async () => (await cluster.kubectl(['get', 'pod', 'neverpull'])).stdout, {
+      description: 'ErrImageNeverPull', accept: (s) => /neverpull\s+0\/1\s+ErrImageNeverPull\s+0/.test(s), timeoutMs: 30_000,
+    });
+    const d1 = (await cluster.kubectl(['describe', 'pod', 'neverpull'])).stdout;
+    assert.match(d1, /Warning\s+ErrImageNeverPull\s+.*kubelet\s+Container image "example\.com\/nosuch\/img:1" is not present with pull policy of Never/);
+    await cluster.kubectl(['run', 'badpull', '--image=example.com/nosuch/img:1']);
+    await waitFor(async () => (await cluster.kubectl(['get', 'pod', 'badpull'])).stdout, {
+      description: 'ErrImagePull or ImagePullBackOff', accept: (s) => /badpull\s+0\/1\s+(ErrImagePull|ImagePullBackOff)\s+0/.test(s), timeoutMs: 60_000,
+    });
+    const d2 = (await cluster.kubectl(['describe', 'pod', 'badpull'])).stdout;
+    assert.match(d2, /Normal\s+Pulling\s+.*Pulling image "example\.com\/nosuch\/img:1"/);
+    assert.match(d2, /Warning\s+Failed\s+.*Failed to pull image "example\.com\/nosuch\/img:1"/);
+    await cluster.kubectl(['delete', 'pod', 'neverpull', 'badpull', '--wait=true'], { timeoutMs: 60_000 });
+  });
+
+  it('serves selectors, NotFound, dry-run=server and protobuf creates', async () => {
+    const byLabel = (await cluster.kubectl(['get', 'pods', '-l', 'app=podinfo', '-o', 'name'])).stdout;
+    assert.equal(byLabel, 'pod/my-podinfo\n');
+    const bySet = (await cluster.kubectl(['get', 'pods', '-l', 'app in (podinfo,other),!missing', '-o', 'name'])).stdout;
+    assert.equal(bySet, 'pod/my-podinfo\n');
+    const byField = (await cluster.kubectl(['get', 'pods', '--field-selector', 'status.phase=Succeeded', '-o', 'name'])).stdout;
+    assert.equal(byField, 'pod/counter\n');
+    const badSel = await cluster.kubectl(['get', 'pods', '--field-selector', 'spec.bogus=1'], { allowFail: true });
+    assert.match(badSel.stderr, /field label not supported: spec\.bogus/);
+    const nf = await cluster.kubectl(['get', 'pod', 'nope'], { allowFail: true });
+    assert.equal(nf.code, 1);
+    assert.equal(nf.stderr.trim(), 'Error from server (NotFound): pods "nope" not found');
+    const dry = await cluster.kubectl(['run', 'dry', '--image=busybox', '--dry-run=server', '-o', 'yaml']);
+    assert.match(dry.stdout, /^\s+name: dry$/m);
+    assert.match(dry.stdout, /^\s+schedulerName: default-scheduler$/m);
+    const gone = await cluster.kubectl(['get', 'pod', 'dry'], { allowFail: true });
+    assert.match(gone.stderr, /pods "dry" not found/);
+    // Typed-client commands send protobuf bodies.
+    const ns = await cluster.kubectl(['create', 'namespace', 'proto-ns']);
+    assert.equal(ns.stdout.trim(), 'namespace/proto-ns created');
+    const got = (await cluster.kubectl(['get', 'ns', 'proto-ns', '-o', 'jsonpath={.status.phase}'])).stdout;
+    assert.equal(got, 'Active');
+    const gen = join(cluster.tmpDir, 'gen.yaml');
+    await writeFile(gen, 'apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: gen-\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: ["sleep", "3600"]\n');
+    const g = await cluster.kubectl(['create', '-f', gen]);
+    assert.match(g.stdout.trim(), /^pod\/gen-[bcdfghjklmnpqrstvwxz2456789]{5} created$/);
+  });
+
   it('a restart of peapod keeps pods running without duplicates', async () => {
     const beforePods = await pod('my-podinfo');
     const beforeContainers = (await runtimeContainers()).sort();
