@@ -20,8 +20,18 @@ export interface SchedulerOptions {
   log?: (msg: string) => void;
 }
 
+/** What of a node matters to scheduling (heartbeats excluded), as a comparable string. */
+function schedulingView(n: Node): string {
+  return JSON.stringify([
+    n.spec.unschedulable, n.spec.taints, n.metadata.labels, n.status?.allocatable,
+    (n.status?.conditions ?? []).map((c) => `${c.type}=${c.status}`),
+  ]);
+}
+
 export class Scheduler {
-  private readonly queue = new WorkQueue<string>(1000, 60_000);
+  /** Pods bound by this scheduler that the informer has not yet shown bound (kube-scheduler's assumed pods). */
+  private readonly assumed = new Map<string, Pod>();
+  private readonly queue = new WorkQueue<string>(1000, 10_000);
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
   private readonly name: string;
@@ -30,17 +40,24 @@ export class Scheduler {
 
   constructor(private readonly opts: SchedulerOptions) {
     this.name = opts.schedulerName ?? 'default-scheduler';
-    this.pods = new Informer<Pod>(opts.client, Resources.pods(), { fieldSelector: 'spec.nodeName=' }, opts.log);
+    // All pods: unscheduled ones to place, assigned ones to account for node usage.
+    this.pods = new Informer<Pod>(opts.client, Resources.pods(), {}, opts.log);
     this.nodes = new Informer<Node>(opts.client, Resources.nodes(), {}, opts.log);
   }
 
   /** Starts informers and the worker; resolves once caches are synced. */
   async start(): Promise<void> {
     const enqueue = (p: Pod) => { if (this.responsible(p)) this.queue.add(objectKey(p)); };
-    this.pods.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n) });
     // Any node change may make waiting pods schedulable.
     const retryAll = () => { for (const p of this.pods.list()) enqueue(p); };
-    this.nodes.addEventHandler({ onAdd: retryAll, onUpdate: (o, n) => { if (JSON.stringify(o.status?.conditions) !== JSON.stringify(n.status?.conditions) || o.spec.unschedulable !== n.spec.unschedulable) retryAll(); } });
+    // A pod leaving a node (deleted or finished) may free room for waiting pods.
+    const freed = (p: Pod) => { if (p.spec.nodeName) retryAll(); };
+    this.pods.addEventHandler({
+      onAdd: enqueue,
+      onUpdate: (o, n) => { enqueue(n); if (n.spec.nodeName && o.status?.phase !== n.status?.phase && ['Succeeded', 'Failed'].includes(n.status?.phase ?? '')) retryAll(); },
+      onDelete: freed,
+    });
+    this.nodes.addEventHandler({ onAdd: retryAll, onUpdate: (o, n) => { if (schedulingView(o) !== schedulingView(n)) retryAll(); } });
     this.pods.start(this.ac.signal);
     this.nodes.start(this.ac.signal);
     await Promise.all([this.pods.hasSynced(), this.nodes.hasSynced()]);
@@ -62,7 +79,13 @@ export class Scheduler {
     const { namespace, name } = splitKey(key);
     const pod = this.pods.get(namespace, name);
     if (!pod || !this.responsible(pod)) return;
-    const result = selectNode(pod, this.nodes.list(), this.pods.list());
+    const known = new Map(this.pods.list().map((p) => [objectKey(p), p] as const));
+    for (const [k, p] of this.assumed) {
+      const cur = known.get(k);
+      if (!cur || cur.spec.nodeName || cur.metadata.uid !== p.metadata.uid) this.assumed.delete(k);
+      else known.set(k, p);
+    }
+    const result = selectNode(pod, this.nodes.list(), [...known.values()]);
     if (!result.node) {
       this.opts.recorder.event(pod, 'Warning', 'FailedScheduling', result.message);
       await this.markUnschedulable(pod, result.message);
@@ -79,6 +102,7 @@ export class Scheduler {
       if (e instanceof StatusError && (e.code === 404 || e.code === 409)) return;
       throw e;
     }
+    this.assumed.set(key, { ...pod, spec: { ...pod.spec, nodeName: result.node } });
     this.opts.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${result.node}`);
   }
 

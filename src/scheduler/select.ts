@@ -1,82 +1,71 @@
 /**
- * Node selection, a pure function: filters nodes (Ready, schedulable, nodeName,
- * nodeSelector, resources fit) and scores the rest (fewest pods first).
- * The failure message follows Kubernetes' format:
- * `0/1 nodes are available: 1 Insufficient cpu.` (reasons counted, sorted).
+ * One scheduling cycle as a pure function: run every Filter plugin on every
+ * node, score the feasible ones, pick the best (ties by name). On failure,
+ * build kube-scheduler's FitError message, including the preemption
+ * post-filter's summary, e.g.
+ * `0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.`
  */
 import type { Node, Pod } from '../api/types.js';
-import { parseQuantity, milliValue, unitValue } from '../api/defaults/quantity.js';
+import { Code, type NodeInfo, type Profile } from './framework.js';
+import { nodeName, nodeUnschedulable, taintToleration } from './plugins/basic.js';
+import { nodeAffinity } from './plugins/nodeaffinity.js';
+import { nodeResourcesFit, selectorSpread } from './plugins/resourcesfit.js';
+import { buildNodeInfos } from './resources.js';
 
-/** The chosen node, or a message explaining why none fits. */
+/** The default profile, in kube-scheduler's plugin order. */
+export const DEFAULT_PROFILE: Profile = {
+  filters: [nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodeResourcesFit],
+  scores: [taintToleration, nodeAffinity, nodeResourcesFit, selectorSpread],
+};
+
+/** The chosen node, or the FailedScheduling message. */
 export interface Selection {
   node?: string;
   message: string;
 }
 
-function isReady(n: Node): boolean {
-  return n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+function countStrings(m: Map<string, number>): string[] {
+  return [...m].map(([r, c]) => `${c} ${r}`).sort();
 }
 
-function requestOf(pod: Pod, resource: 'cpu' | 'memory'): bigint {
-  let total = 0n;
-  for (const c of pod.spec.containers) {
-    const v = c.resources?.requests?.[resource];
-    const q = v ? parseQuantity(v) : undefined;
-    if (q) total += resource === 'cpu' ? milliValue(q) : unitValue(q);
+/** FitError text: reasons counted per node and sorted, then the preemption summary. */
+export function fitErrorMessage(total: number, failures: { code: Code; reasons: string[] }[]): string {
+  if (total === 0) return 'no nodes available to schedule pods';
+  const reasons = new Map<string, number>();
+  const preemption = new Map<string, number>();
+  for (const f of failures) {
+    for (const r of new Set(f.reasons)) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    const p = f.code === Code.UnschedulableAndUnresolvable ? 'Preemption is not helpful for scheduling' : 'No preemption victims found for incoming pod';
+    preemption.set(p, (preemption.get(p) ?? 0) + 1);
   }
-  return total;
+  return `0/${total} nodes are available: ${countStrings(reasons).join(', ')}. preemption: 0/${total} nodes are available: ${countStrings(preemption).join(', ')}.`;
 }
 
-function allocatable(n: Node, resource: 'cpu' | 'memory' | 'pods'): bigint | undefined {
-  const v = n.status?.allocatable?.[resource];
-  const q = v ? parseQuantity(v) : undefined;
-  if (!q) return undefined;
-  return resource === 'cpu' ? milliValue(q) : unitValue(q);
+/** Filters a node: the first failing plugin's status (kube-scheduler stops at the first failure). */
+function filterNode(pod: Pod, ni: NodeInfo, profile: Profile): { code: Code; reasons: string[] } {
+  for (const f of profile.filters) {
+    const st = f.filter(pod, ni);
+    if (st.code !== Code.Success) return st;
+  }
+  return { code: Code.Success, reasons: [] };
 }
 
-/** Reasons a node does not fit, as the filter plugins word them. */
-export function filterNode(pod: Pod, node: Node, podsOnNode: Pod[]): string[] {
-  if (pod.spec.nodeName && pod.spec.nodeName !== node.metadata.name) return ["node(s) didn't match the requested node name"];
-  if (!isReady(node)) return ['node(s) were not ready'];
-  if (node.spec.unschedulable) return ['node(s) were unschedulable'];
-  const sel = pod.spec.nodeSelector ?? {};
-  const labels = node.metadata.labels ?? {};
-  if (Object.entries(sel).some(([k, v]) => labels[k] !== v)) return ["node(s) didn't match Pod's node affinity/selector"];
-  const reasons: string[] = [];
-  const maxPods = allocatable(node, 'pods');
-  if (maxPods !== undefined && BigInt(podsOnNode.length + 1) > maxPods) reasons.push('Too many pods');
-  for (const r of ['cpu', 'memory'] as const) {
-    const want = requestOf(pod, r);
-    if (want === 0n) continue;
-    const cap = allocatable(node, r);
-    if (cap === undefined) continue;
-    const used = podsOnNode.reduce((s, p) => s + requestOf(p, r), 0n);
-    if (used + want > cap) reasons.push(`Insufficient ${r}`);
+/** Picks a node for `pod`; `pods` are all known pods (to account for requests). */
+export function selectNode(pod: Pod, nodes: Node[], pods: Pod[], profile: Profile = DEFAULT_PROFILE): Selection {
+  const infos = buildNodeInfos(nodes, pods);
+  const feasible: NodeInfo[] = [];
+  const failures: { code: Code; reasons: string[] }[] = [];
+  for (const ni of infos) {
+    const st = filterNode(pod, ni, profile);
+    if (st.code === Code.Success) feasible.push(ni);
+    else failures.push(st);
   }
-  return reasons;
-}
-
-/** Picks a node for `pod` among `nodes`; `pods` are all known pods (for usage). */
-export function selectNode(pod: Pod, nodes: Node[], pods: Pod[]): Selection {
-  const counts = new Map<string, number>();
-  const fits: { name: string; load: number }[] = [];
-  const byNode = new Map<string, Pod[]>();
-  for (const p of pods) {
-    if (!p.spec.nodeName || p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') continue;
-    byNode.set(p.spec.nodeName, [...(byNode.get(p.spec.nodeName) ?? []), p]);
+  if (!feasible.length) return { message: fitErrorMessage(infos.length, failures) };
+  let best: { name: string; score: number } | undefined;
+  for (const ni of feasible) {
+    const score = profile.scores.reduce((s, p) => s + p.weight * p.score(pod, ni, feasible), 0);
+    const name = ni.node.metadata.name ?? '';
+    if (!best || score > best.score || (score === best.score && name < best.name)) best = { name, score };
   }
-  for (const n of nodes) {
-    const name = n.metadata.name!;
-    const reasons = filterNode(pod, n, byNode.get(name) ?? []);
-    if (reasons.length === 0) fits.push({ name, load: (byNode.get(name) ?? []).length });
-    for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
-  }
-  if (fits.length) {
-    fits.sort((a, b) => a.load - b.load || a.name.localeCompare(b.name));
-    return { node: fits[0]!.name, message: '' };
-  }
-  const parts = [...counts].map(([r, c]) => `${c} ${r}`).sort();
-  const detail = parts.length ? ` ${parts.join(', ')}.` : '';
-  const preemption = nodes.length ? ` preemption: 0/${nodes.length} nodes are available: ${nodes.length} No preemption victims found for incoming pod.` : '';
-  return { message: `0/${nodes.length} nodes are available:${detail}${preemption}` };
+  return { node: best!.name, message: '' };
 }
