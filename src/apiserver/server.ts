@@ -17,6 +17,7 @@ import { parseRoute } from './http/route.js';
 import { writeError, writeJson } from './http/respond.js';
 import { serveOpenApi } from './http/openapi.js';
 import { servePodLog, type KubeletConnection } from './http/logs.js';
+import { servePodStreamUpgrade, STREAMING_SUBRESOURCES, upgradeRequired } from './http/streaming.js';
 import { buildRegistries, type Registries } from './registries.js';
 import { findResource } from './resources.js';
 
@@ -44,6 +45,8 @@ export interface ApiServerOptions {
   tokens?: Map<string, { user: string; groups: string[] }>;
   /** How to reach kubelets for logs/exec (client cert signed by the cluster CA). */
   kubelet: KubeletConnection;
+  /** Extra non-Kubernetes endpoints (peapod's node bootstrap), matched by exact method and path. */
+  extraRoutes?: ExtraRoute[];
   clock?: Clock;
   log?: (msg: string) => void;
 }
@@ -57,6 +60,15 @@ export interface ApiServer {
 }
 
 interface User { user: string; groups: string[] }
+
+/** An extra endpoint served before the Kubernetes routes (see platform/bootstrap.ts). */
+export interface ExtraRoute {
+  method: string;
+  path: string;
+  /** Served without authentication (otherwise 401 for anonymous requests). */
+  public?: boolean;
+  handle(req: IncomingMessage, res: ServerResponse, ctx: { user?: User; registries: Registries }): Promise<void>;
+}
 
 function authenticate(req: IncomingMessage, tokens?: Map<string, User>): User | undefined {
   const sock = req.socket as TLSSocket;
@@ -98,6 +110,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const url = new URL(req.url ?? '/', 'https://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const user = authenticate(req, opts.tokens);
+    const extra = opts.extraRoutes?.find((r) => r.path === path && r.method === req.method);
+    if (extra && (user || extra.public)) return extra.handle(req, res, { user, registries });
     if (!user && !PUBLIC_PATHS.has(path)) throw unauthorized();
     if (path === '/version') return writeJson(res, 200, VERSION_INFO);
     if (path === '/livez' || path === '/readyz' || path === '/healthz') {
@@ -139,6 +153,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         if (info.resource === 'pods' && name && subresource === 'log' && req.method === 'GET') {
           return servePodLog({ req, res, url, registry, namespace, name, ctx }, registries, opts.kubelet);
         }
+        if (info.resource === 'pods' && name && subresource && STREAMING_SUBRESOURCES.has(subresource)) throw upgradeRequired();
         return handleResource({ req, res, url, registry, namespace, name, subresource, ctx });
       }
       default:
@@ -151,6 +166,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       if (!(err instanceof StatusError)) opts.log?.(`apiserver: ${req.method} ${req.url}: ${err instanceof Error ? err.stack : String(err)}`);
       writeError(res, err);
     });
+  });
+  // exec/attach/portforward arrive as upgrades (WebSocket or SPDY/3.1).
+  server.on('upgrade', (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
+    void servePodStreamUpgrade(req, socket, head, authenticate(req, opts.tokens), { registries, kubelet: opts.kubelet, log: opts.log });
   });
   // Namespace URLs like /api/v1/namespaces/NAME are parsed as resource "namespaces" with a name by parseRoute.
   await new Promise<void>((resolve, reject) => {

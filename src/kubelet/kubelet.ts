@@ -120,7 +120,10 @@ export class Kubelet {
     const s = this.abort.signal;
     this.machine = readMachineInfo(this.opts.dataDir ?? this.opts.podLogsDir);
     if (this.opts.serveApi !== false) {
-      this.server = await startKubeletServer({ port: this.opts.kubeletPort, host: this.opts.apiHost, tls: this.opts.tls, logs: this.containerLogsHandler() });
+      this.server = await startKubeletServer({
+        port: this.opts.kubeletPort, host: this.opts.apiHost, tls: this.opts.tls, logs: this.containerLogsHandler(),
+        streaming: { getPod: (ns, name) => this.informer.get(ns, name), runtime: this.opts.runtime, log: this.log },
+      });
     }
     await this.syncNode(s);
     this.loops.push(this.every(this.opts.nodeStatusIntervalMs ?? 10_000, s, () => this.syncNode(s)));

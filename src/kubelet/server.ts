@@ -1,13 +1,20 @@
 /**
  * The kubelet's own HTTP(S) API (the `:10250` role). Serves
  * `GET /containerLogs/{namespace}/{pod}/{container}` with PodLogOptions query
- * parameters, and `/healthz`. With `tls`, it requires a client certificate signed by
- * `tls.ca` (the API server's kubelet-client certificate). Errors are JSON Status bodies.
+ * parameters, `/healthz`, and (with `streaming`) the upgrade endpoints `/exec`,
+ * `/attach` and `/portForward` (see streaming/handler.ts). With `tls`, it requires a
+ * client certificate signed by `tls.ca` whose CN is one of `allowedClients` (by default
+ * only the API server's `kube-apiserver-kubelet-client`); others get 403. Errors are
+ * JSON Status bodies.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { badRequest, internalError, notFoundGeneric, StatusError } from '../api/errors.js';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { badRequest, forbidden, internalError, notFoundGeneric, StatusError } from '../api/errors.js';
+import { parseStreamingPath, serveStreamingUpgrade, type StreamingDeps } from './streaming/handler.js';
+import { writeStatus } from './streaming/proxy.js';
 import type { ContainerLogsHandler, LogOptions } from './logs.js';
 import { parseTimeNs } from './logs.js';
 
@@ -17,6 +24,10 @@ export interface KubeletServerOptions {
   host?: string;
   tls?: { cert: string; key: string; ca: string };
   logs: ContainerLogsHandler;
+  /** exec/attach/portForward through the CRI streaming server; without it those paths are 404. */
+  streaming?: StreamingDeps;
+  /** Client-certificate CNs allowed to call the API when `tls` is set (default: the API server's kubelet client). */
+  allowedClients?: string[];
   /** Clock for sinceSeconds, ms since the epoch (default Date.now). */
   now?: () => number;
 }
@@ -74,8 +85,28 @@ function sendStatus(res: http.ServerResponse, err: unknown): void {
   res.end(JSON.stringify(se.status));
 }
 
+/** The CN every kubelet accepts by default: the API server's kubelet-client certificate. */
+export const APISERVER_KUBELET_CLIENT_CN = 'kube-apiserver-kubelet-client';
+
+/**
+ * Authorizes a caller by its verified client certificate: its CN must be allowed.
+ * @throws StatusError 403 otherwise (401 without a certificate).
+ */
+export function authorizeClient(o: KubeletServerOptions, req: http.IncomingMessage): void {
+  if (!o.tls) return;
+  const sock = req.socket as TLSSocket;
+  const subject = sock.authorized ? (sock.getPeerCertificate()?.subject as unknown as Record<string, string | string[]> | undefined) : undefined;
+  const cnRaw = subject?.['CN'];
+  const cn = Array.isArray(cnRaw) ? cnRaw[0] : cnRaw;
+  if (!cn) throw new StatusError(401, 'Unauthorized', 'Unauthorized');
+  const allowed = o.allowedClients ?? [APISERVER_KUBELET_CLIENT_CN];
+  if (!allowed.includes(cn)) throw forbidden(`Forbidden (user=${cn}, verb=get, resource=nodes, subresource=proxy)`);
+}
+
 async function handle(o: KubeletServerOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://kubelet');
+  authorizeClient(o, req);
+  if (o.streaming && parseStreamingPath(url.pathname)) throw badRequest('Upgrade request required');
   if (url.pathname === '/healthz') {
     res.writeHead(200, { 'Content-Type': 'text/plain' });
     res.end('ok');
@@ -110,6 +141,20 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
   const server = o.tls
     ? https.createServer({ cert: o.tls.cert, key: o.tls.key, ca: o.tls.ca, requestCert: true, rejectUnauthorized: true }, listener)
     : http.createServer(listener);
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      authorizeClient(o, req);
+      if (!o.streaming) throw notFoundGeneric();
+    } catch (err) {
+      socket.on('error', () => socket.destroy());
+      writeStatus(socket, err);
+      return;
+    }
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+    void serveStreamingUpgrade(req, socket, head, o.streaming);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host ?? '0.0.0.0', () => {
@@ -123,6 +168,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
+      for (const s of upgraded) s.destroy();
     }),
   };
 }
