@@ -67,7 +67,7 @@ spec:
     image: busybox
     stdin: true
     stdinOnce: true
-    command: ["sh", "-c", "read line; echo got:$line"]
+    command: ["sh", "-c", "read line; echo got:$line; sleep 2"]
 `).join('')}`;
 
 let cluster: Cluster;
