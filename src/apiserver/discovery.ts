@@ -109,8 +109,10 @@ export function legacyResourceList(group: string, version: string): Record<strin
         name: `${r.resource}/${s.name}`,
         singularName: '',
         namespaced: r.namespaced,
-        ...(s.responseKind.group !== r.group ? { group: s.responseKind.group } : {}),
-        ...(s.responseKind.version !== r.version ? { version: s.responseKind.version } : {}),
+        // Kubernetes names both group and version when the subresource's kind lives in another
+        // group-version (pods/eviction: policy/v1); kubectl drain needs both to use evictions.
+        ...(s.responseKind.group !== r.group || s.responseKind.version !== r.version
+          ? { group: s.responseKind.group, version: s.responseKind.version } : {}),
         kind: s.responseKind.kind,
         verbs: s.verbs,
       });

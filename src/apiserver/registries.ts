@@ -1,7 +1,12 @@
 /** Builds the registry store for every served resource and seeds system namespaces. */
 import type { Store } from '../storage/store.js';
-import { RegistryStore } from './registry/store.js';
+import type { KubeObject, Namespace } from '../api/types.js';
+import { RegistryStore, type DeletionHooks } from './registry/store.js';
+import { configMapStrategy } from './registry/strategies/configmap.js';
+import { deploymentStrategy } from './registry/strategies/deployment.js';
 import { podStrategy } from './registry/strategies/pod.js';
+import { replicaSetStrategy } from './registry/strategies/replicaset.js';
+import { secretStrategy } from './registry/strategies/secret.js';
 import { eventStrategy, leaseStrategy, namespaceStrategy, nodeStrategy } from './registry/strategies/simple.js';
 import type { Strategy } from './registry/strategy.js';
 import type { ResourceInfo } from './resources.js';
@@ -13,7 +18,7 @@ export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube
 export class Registries {
   private byKey = new Map<string, RegistryStore>();
 
-  constructor(store: Store, strategies: Strategy[]) {
+  constructor(store: Store, strategies: (Strategy & DeletionHooks)[]) {
     for (const s of strategies) {
       this.byKey.set(`${s.info.group}/${s.info.resource}`, new RegistryStore(store, s, () => this.namespaces));
     }
@@ -47,7 +52,36 @@ export class Registries {
   }
 }
 
+/**
+ * Namespace lifecycle on top of the namespace strategy (pkg/registry/core/namespace):
+ * a delete marks the namespace Terminating while `spec.finalizers` (`kubernetes`)
+ * remain; the namespace controller removes its finalizer once the namespace is
+ * empty, and the namespace then goes. Upstream does that through the `finalize`
+ * subresource; peapod's router serves `status` only, so a status write of a
+ * terminating namespace may remove (never add) `spec.finalizers`.
+ */
+export const namespaceLifecycleStrategy: Strategy & DeletionHooks = {
+  ...namespaceStrategy,
+  extraFinalizers: (obj: KubeObject) => (obj as Namespace).spec?.finalizers ?? [],
+  prepareForPendingDelete(obj: KubeObject) {
+    const ns = obj as Namespace;
+    ns.status = { ...(ns.status ?? {}), phase: 'Terminating' };
+  },
+  prepareForStatusUpdate(obj: KubeObject, old: KubeObject) {
+    const ns = obj as Namespace;
+    const o = old as Namespace;
+    const kept = o.spec?.finalizers ?? [];
+    const asked = ns.spec?.finalizers ?? [];
+    const finalizers = o.metadata.deletionTimestamp ? kept.filter((f) => asked.includes(f)) : kept;
+    ns.spec = { ...structuredClone(o.spec ?? {}), finalizers };
+    if (o.metadata.deletionTimestamp) ns.status = { ...(ns.status ?? {}), phase: 'Terminating' };
+  },
+};
+
 /** Registries for all resources in the catalogue. */
 export function buildRegistries(store: Store): Registries {
-  return new Registries(store, [namespaceStrategy, podStrategy, nodeStrategy, eventStrategy, leaseStrategy]);
+  return new Registries(store, [
+    namespaceLifecycleStrategy, podStrategy, nodeStrategy, eventStrategy, leaseStrategy, deploymentStrategy, replicaSetStrategy,
+    configMapStrategy, secretStrategy,
+  ]);
 }

@@ -45,6 +45,14 @@ function res(p: Omit<ResourceInfo, 'listKind' | 'verbs' | 'subresources' | 'shor
 
 const core = (kind: string) => ({ group: '', version: 'v1', kind });
 
+/** `scale` (autoscaling/v1 Scale) and `status` subresources of an apps/v1 workload. */
+function scalable(kind: string): SubresourceInfo[] {
+  return [
+    { name: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] },
+    { name: 'status', responseKind: { group: 'apps', version: 'v1', kind }, verbs: ['get', 'patch', 'update'] },
+  ];
+}
+
 /** Every resource served, in discovery order. */
 export const RESOURCES: ResourceInfo[] = [
   res({ group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'],
@@ -54,6 +62,7 @@ export const RESOURCES: ResourceInfo[] = [
     subresources: [
       { name: 'attach', responseKind: core('PodAttachOptions'), verbs: ['create', 'get'] },
       { name: 'binding', responseKind: core('Binding'), verbs: ['create'] },
+      { name: 'eviction', responseKind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] },
       { name: 'exec', responseKind: core('PodExecOptions'), verbs: ['create', 'get'] },
       { name: 'log', responseKind: core('Pod'), verbs: ['get'] },
       { name: 'portforward', responseKind: core('PodPortForwardOptions'), verbs: ['create', 'get'] },
@@ -62,7 +71,13 @@ export const RESOURCES: ResourceInfo[] = [
   res({ group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', namespaced: false, shortNames: ['no'],
     subresources: [{ name: 'status', responseKind: core('Node'), verbs: ['get', 'patch', 'update'] }] }),
   res({ group: '', version: 'v1', resource: 'events', singular: 'event', kind: 'Event', namespaced: true, shortNames: ['ev'] }),
+  res({ group: '', version: 'v1', resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'] }),
+  res({ group: '', version: 'v1', resource: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true }),
   res({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', singular: 'lease', kind: 'Lease', namespaced: true }),
+  res({ group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true,
+    shortNames: ['deploy'], categories: ['all'], subresources: scalable('Deployment') }),
+  res({ group: 'apps', version: 'v1', resource: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true,
+    shortNames: ['rs'], categories: ['all'], subresources: scalable('ReplicaSet') }),
 ];
 
 /** Looks a resource up by group and plural name. */

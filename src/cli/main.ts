@@ -9,6 +9,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { VERSION_INFO } from '../apiserver/server.js';
 import { loadImageArchives } from '../images/load.js';
 import { Platform } from '../platform/platform.js';
+import { MultinodeCluster } from '../platform/multinode.js';
+import { registerAgentCommand } from './agent.js';
 
 /** Default data directory: /var/lib/peapod for root, ~/.peapod otherwise. */
 export function defaultDataDir(): string {
@@ -22,6 +24,12 @@ function parsePort(v: string): number {
   return n;
 }
 
+function parseNodes(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 200) throw new InvalidArgumentError('must be an integer from 1 to 200');
+  return n;
+}
+
 const program = new Command();
 program.name('peapod').description('A Kubernetes-compatible pod platform: a whole cluster from one command.');
 
@@ -31,15 +39,19 @@ program
   .option('--data-dir <dir>', 'data directory', defaultDataDir())
   .option('--port <port>', 'API server port', parsePort, 6443)
   .option('--node-name <name>', 'node name (default: host name)')
-  .action(async (o: { dataDir: string; port: number; nodeName?: string }) => {
+  .option('--nodes <n>', 'nodes in all: the control plane plus N-1 workers, each in its own network namespace', parseNodes, 1)
+  .action(async (o: { dataDir: string; port: number; nodeName?: string; nodes: number }) => {
     const dataDir = path.resolve(o.dataDir);
     const log = (l: string) => process.stdout.write(`${l}\n`);
-    const platform = new Platform({ dataDir, port: o.port, nodeName: o.nodeName, log });
+    const extraServerIPs = o.nodes > 1 ? MultinodeCluster.serverIPs(dataDir) : undefined;
+    const platform = new Platform({ dataDir, port: o.port, nodeName: o.nodeName, log, extraServerIPs });
+    let workers: MultinodeCluster | undefined;
     let stopping = false;
     const stop = async (sig: string) => {
       if (stopping) return;
       stopping = true;
       log(`${sig} received: stopping (running pods keep running and are re-adopted on the next start)`);
+      await workers?.stop();
       await platform.stop();
       log('stopped');
       process.exit(0);
@@ -48,8 +60,16 @@ program
     process.on('SIGTERM', () => void stop('SIGTERM'));
     try {
       await platform.start();
+      if (o.nodes > 1) {
+        workers = new MultinodeCluster({
+          dataDir, nodes: o.nodes, apiPort: platform.apiPort!, controlPlaneName: platform.nodeName,
+          client: platform.adminClient('peapod-route-controller'), mainScript: process.argv[1]!, log,
+        });
+        await workers.start();
+      }
     } catch (e) {
       process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+      await workers?.stop();
       await platform.stop();
       process.exit(1);
     }
@@ -76,9 +96,14 @@ program
   .option('--data-dir <dir>', 'data directory', defaultDataDir())
   .action(async (o: { dataDir: string }) => {
     const { cleanupNode } = await import('../kubelet/containerd/supervisor.js');
+    const { cleanupMultinode } = await import('../platform/multinode-cleanup.js');
+    const workers = await cleanupMultinode(path.resolve(o.dataDir));
+    if (workers.workerNodes.length || workers.netnsDeleted.length || workers.errors.length) process.stdout.write(`${JSON.stringify(workers)}\n`);
     const report = await cleanupNode(path.resolve(o.dataDir));
     process.stdout.write(`${JSON.stringify(report)}\n`);
   });
+
+registerAgentCommand(program);
 
 program
   .command('kubeconfig')

@@ -35,3 +35,20 @@ test('formatGoDuration matches Go', () => {
   for (const [ms, want] of cases) assert.equal(formatGoDurationMs(ms), want);
   assert.equal(formatGoDurationNs(999n), '999ns');
 });
+
+test('Backoff: a container that ran 10 minutes cleanly starts over at 10s (CrashLoopBackOff reset)', () => {
+  const b = new Backoff(10_000, 300_000);
+  const key = 'p_default_uid_c';
+  let t = 0;
+  for (const want of [10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]) {
+    assert.equal(b.next(key, t, t), want);
+    t += 1000;
+  }
+  // The last restart was at t-1000; the container then ran 9 minutes before failing: still backing off at the cap.
+  assert.equal(b.next(key, t + 9 * 60_000, t + 9 * 60_000), 300_000);
+  const last = t + 9 * 60_000;
+  // This time it ran just over 10 minutes (2 × the 5 min cap) before exiting: the window resets.
+  const exitAt = last + 10 * 60_000 + 1;
+  assert.equal(b.isInBackOffSince(key, exitAt, exitAt + 1), false);
+  assert.equal(b.next(key, exitAt, exitAt), 10_000);
+});

@@ -5,12 +5,14 @@
  * paths, port mappings, namespaces and cgroup resources.
  */
 import { join } from 'node:path';
-import type { Container, EnvVar, Pod } from '../api/types.js';
+import type { Container, Pod } from '../api/types.js';
 import type { ContainerConfig, KeyValue, LinuxContainerResources, PodSandboxConfig, PortMapping } from './cri/api.js';
+import { makeEnvironment, type DownwardValues } from './env.js';
+import { expandWith } from './expansion.js';
 import { hashContainer, normalizeImage } from './podutil.js';
 import { milliCPU, bytesOf } from './quantity.js';
 import {
-  ANNOTATION_GRACE, ANNOTATION_HASH, ANNOTATION_RESTART_COUNT, LABEL_CONTAINER_NAME, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID,
+  ANNOTATION_GRACE, ANNOTATION_HASH, ANNOTATION_RESTART_COUNT, ANNOTATION_TERMINATION_MESSAGE_PATH, ANNOTATION_TERMINATION_MESSAGE_POLICY, LABEL_CONTAINER_NAME, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID,
 } from './runtime-state.js';
 
 /** `<podLogsDir>/<namespace>_<name>_<uid>`, the pod's CRI log directory. */
@@ -70,48 +72,15 @@ export function sandboxConfig(pod: Pod, attempt: number, podLogsDir: string): Po
   };
 }
 
-/** Values the downward API (`valueFrom.fieldRef`) can resolve. */
-export interface DownwardValues {
-  podIP: string;
-  hostIP: string;
-  nodeName: string;
-}
+export type { DownwardValues } from './env.js';
 
-function fieldRefValue(pod: Pod, path: string, dv: DownwardValues): string | undefined {
-  switch (path) {
-    case 'metadata.name': return pod.metadata.name;
-    case 'metadata.namespace': return pod.metadata.namespace;
-    case 'metadata.uid': return pod.metadata.uid;
-    case 'spec.nodeName': return pod.spec.nodeName ?? dv.nodeName;
-    case 'spec.serviceAccountName': return pod.spec.serviceAccountName;
-    case 'status.podIP': case 'status.podIPs': return dv.podIP;
-    case 'status.hostIP': case 'status.hostIPs': return dv.hostIP;
-    default: {
-      const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-      if (m) return (m[1] === 'labels' ? pod.metadata.labels : pod.metadata.annotations)?.[m[2]!];
-      return undefined;
-    }
-  }
-}
-
-/** Expands `$(VAR)` references (`$$` escapes), as Kubernetes' expansion.Expand; unknown references stay as written. */
-export function expandVars(s: string, env: ReadonlyMap<string, string>): string {
-  return s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) => {
-    if (m === '$$') return '$';
-    return name !== undefined && env.has(name) ? env.get(name)! : m;
-  });
-}
-
-/** The container's environment with `$(VAR)` expansion and simple downward-API fieldRefs. */
+/**
+ * The container's environment from literal values and downward-API references only
+ * (no ConfigMaps/Secrets available); see makeEnvironment for the full version.
+ */
 export function containerEnv(pod: Pod, c: Container, dv: DownwardValues): KeyValue[] {
-  const env = new Map<string, string>();
-  for (const e of (c.env ?? []) as EnvVar[]) {
-    let value = e.value !== undefined ? expandVars(e.value, env) : '';
-    const fieldRef = (e.valueFrom as { fieldRef?: { fieldPath?: string } } | undefined)?.fieldRef?.fieldPath;
-    if (fieldRef) value = fieldRefValue(pod, fieldRef, dv) ?? '';
-    env.set(e.name, value);
-  }
-  return [...env].map(([key, value]) => ({ key, value }));
+  const none = { configMap: () => undefined, secret: () => undefined };
+  return makeEnvironment(pod, c, none, dv).env;
 }
 
 /** cgroup resources from requests/limits: memory limit in bytes, CPU quota/period from the limit, shares from the request. */
@@ -131,17 +100,20 @@ export function containerResources(c: Container): LinuxContainerResources {
   return out;
 }
 
-/** The CreateContainer config for `c` as instance `restartCount`. */
-export function containerConfig(pod: Pod, c: Container, restartCount: number, dv: DownwardValues): ContainerConfig {
-  const env = containerEnv(pod, c, dv);
+/**
+ * The CreateContainer config for `c` as instance `restartCount`. `env` is the
+ * container's environment (makeEnvironment; default: literal and downward values);
+ * command and args get `$(VAR)` expansion against it.
+ */
+export function containerConfig(pod: Pod, c: Container, restartCount: number, dv: DownwardValues, env: KeyValue[] = containerEnv(pod, c, dv)): ContainerConfig {
   const envMap = new Map(env.map((e) => [e.key, e.value]));
   const sc = (c.securityContext ?? {}) as { privileged?: boolean; runAsUser?: number; readOnlyRootFilesystem?: boolean; capabilities?: { add?: string[]; drop?: string[] } };
   const shareProcess = !!pod.spec.shareProcessNamespace;
   return {
     metadata: { name: c.name, attempt: restartCount },
     image: { image: normalizeImage(c.image ?? '') },
-    command: (c.command ?? []).map((s) => expandVars(s, envMap)),
-    args: (c.args ?? []).map((s) => expandVars(s, envMap)),
+    command: (c.command ?? []).map((s) => expandWith(s, envMap)),
+    args: (c.args ?? []).map((s) => expandWith(s, envMap)),
     workingDir: c.workingDir ?? '',
     envs: env,
     labels: { ...podLabelsFor(pod), [LABEL_CONTAINER_NAME]: c.name },
@@ -149,7 +121,8 @@ export function containerConfig(pod: Pod, c: Container, restartCount: number, dv
       [ANNOTATION_RESTART_COUNT]: String(restartCount),
       [ANNOTATION_HASH]: hashContainer(c),
       [ANNOTATION_GRACE]: String(pod.spec.terminationGracePeriodSeconds ?? 30),
-      'io.kubernetes.container.terminationMessagePath': c.terminationMessagePath ?? '/dev/termination-log',
+      [ANNOTATION_TERMINATION_MESSAGE_PATH]: c.terminationMessagePath ?? '/dev/termination-log',
+      [ANNOTATION_TERMINATION_MESSAGE_POLICY]: c.terminationMessagePolicy ?? 'File',
     },
     logPath: `${c.name}/${restartCount}.log`,
     stdin: !!c.stdin,

@@ -13,11 +13,13 @@ import { realClock, type Clock } from '../machinery/clock.js';
 import { Informer, splitKey } from '../machinery/informer.js';
 import { WorkQueue, runWorkers } from '../machinery/workqueue.js';
 import type { ImageService, RuntimeService } from './cri/api.js';
+import { ConfigCache, podConfigRefs } from './config-sources.js';
 import { ImageManager } from './images.js';
 import { renewNodeLease } from './lease.js';
 import { createContainerLogsHandler, type ContainerLogsHandler } from './logs.js';
 import { readMachineInfo, syncNodeStatus, type MachineInfo } from './node-status.js';
 import { PodSyncer } from './pod-sync.js';
+import { ProbeManager } from './prober/manager.js';
 import { startKubeletServer, type KubeletServer } from './server.js';
 import { gracePeriodSeconds, isTerminating } from './podutil.js';
 import { LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, readPodRuntimeStatus, type PodRuntimeStatus } from './runtime-state.js';
@@ -97,12 +99,22 @@ export class Kubelet {
   private deletedPods = new Map<string, Pod>();
   private plegState = new Map<string, { key: string; sig: string }>();
   private server: KubeletServer | undefined;
+  private readonly config: ConfigCache;
+  private readonly probes: ProbeManager;
 
   constructor(private readonly opts: KubeletOptions) {
     this.clock = opts.clock ?? realClock;
     this.log = opts.log ?? (() => {});
     this.imageManager = new ImageManager(opts.images, opts.recorder, this.clock);
+    this.config = new ConfigCache(opts.client, this.log);
+    this.probes = new ProbeManager({
+      runtime: opts.runtime, recorder: opts.recorder, log: this.log, now: () => this.clock.now().getTime(), onChange: (p) => this.enqueue(p),
+    });
     this.syncer = new PodSyncer({
+      config: this.config, probes: this.probes,
+      allocatable: () => this.machine && {
+        cpuMilli: this.machine.cpuCores * 1000, memoryBytes: this.machine.memoryBytes, ephemeralStorageBytes: this.machine.ephemeralStorageBytes,
+      },
       runtime: opts.runtime, images: this.imageManager, recorder: opts.recorder, clock: this.clock, podLogsDir: opts.podLogsDir,
       podsDir: join(opts.dataDir ?? dirname(opts.podLogsDir), 'kubelet', 'pods'),
       nodeIP: opts.nodeIP, nodeName: opts.nodeName, cgroupRoot: opts.cgroupRoot, log: this.log,
@@ -137,6 +149,12 @@ export class Kubelet {
       },
     });
     this.informer.start(s);
+    this.config.start(s, (_kind, ns, name) => {
+      for (const p of this.informer.list()) {
+        const refs = podConfigRefs(p);
+        if ((p.metadata.namespace ?? 'default') === ns && (refs.configMaps.has(name) || refs.secrets.has(name))) enqueue(p);
+      }
+    });
     await Promise.race([this.informer.hasSynced(), new Promise<void>((r) => s.addEventListener('abort', () => r(), { once: true }))]);
     if (s.aborted) return;
     this.loops.push(runWorkers(this.queue, this.opts.workers ?? 8, (k) => this.syncKey(k, s), (k, e) => this.log(`sync ${k}: ${errMsg(e)}`)));
@@ -149,9 +167,14 @@ export class Kubelet {
     if (!this.abort.signal.aborted) {
       this.abort.abort();
       this.queue.shutDown();
+      this.probes.stop();
     }
     await this.server?.close().catch(() => {});
     await Promise.allSettled(this.loops);
+  }
+
+  private enqueue(p: Pod): void {
+    this.queue.add(`${p.metadata.namespace ?? 'default'}/${p.metadata.name ?? ''}`);
   }
 
   /** The port the kubelet API listens on (after start), or undefined when not serving. */
@@ -215,6 +238,7 @@ export class Kubelet {
     for (const [uid, e] of this.plegState) if (!uids.has(uid)) this.queue.add(e.key);
     for (const uid of [...this.syncer.failures.keys()]) if (!uids.has(uid)) this.syncer.failures.delete(uid);
     for (const uid of [...this.lastWritten.keys()]) if (!uids.has(uid)) this.lastWritten.delete(uid);
+    for (const uid of this.probes.podUIDs()) if (!uids.has(uid)) this.probes.removePod(uid);
     for (const uid of [...this.deletedPods.keys()]) if (!this.plegState.has(uid)) this.deletedPods.delete(uid);
     const now = this.clock.now().getTime();
     this.syncer.backoff.gc(now);
@@ -250,6 +274,7 @@ export class Kubelet {
     this.log(`removing orphaned pod ${rs.namespace}/${rs.name} (${rs.uid})`);
     await this.syncer.killPod(last, rs, last ? gracePeriodSeconds(last) : 2, signal);
     await this.syncer.cleanupPod(rs, signal);
+    this.probes.removePod(rs.uid);
     this.deletedPods.delete(rs.uid);
     this.lastWritten.delete(rs.uid);
   }
@@ -265,6 +290,7 @@ export class Kubelet {
       this.log(`final status of ${pod.metadata.namespace}/${pod.metadata.name}: ${errMsg(err)}`);
     }
     await this.syncer.cleanupPod(after, signal);
+    this.probes.removePod(pod.metadata.uid ?? '');
     this.lastWritten.delete(pod.metadata.uid ?? '');
     try {
       await this.opts.client.delete(Resources.pods(pod.metadata.namespace), pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } }, signal);
@@ -293,8 +319,9 @@ export class Kubelet {
     for (let attempt = 0; ; attempt++) {
       const status = generatePodStatus({
         pod: base, runtime: rs, failures: this.syncer.failuresOf(uid), nodeIP: this.opts.nodeIP, now: this.clock.now(),
-        imageIDs: this.imageManager.imageIDs, podIsTerminal: o.podIsTerminal,
+        imageIDs: this.imageManager.imageIDs, podIsTerminal: o.podIsTerminal, probes: this.probes,
       });
+      if (!o.podIsTerminal) this.probes.updatePodStatus(pod, status);
       if (jsonEqual(status, base.status ?? {})) return;
       try {
         const written = await this.opts.client.update<Pod>(ref, { ...base, apiVersion: 'v1', kind: 'Pod', status }, { subresource: 'status' }, signal);

@@ -97,7 +97,10 @@ export interface NodeOptions {
   kubeletPort: number;
 }
 
-/** The labels a kubelet puts on its Node. */
+/**
+ * The labels a kubelet puts on its Node. No role label: the server marks its own node
+ * `node-role.kubernetes.io/control-plane` (platform/bootstrap.ts), as kubeadm does; workers have none.
+ */
 export function nodeLabels(o: NodeOptions, m: MachineInfo): Record<string, string> {
   return {
     'beta.kubernetes.io/arch': m.architecture,
@@ -105,7 +108,6 @@ export function nodeLabels(o: NodeOptions, m: MachineInfo): Record<string, strin
     'kubernetes.io/arch': m.architecture,
     'kubernetes.io/hostname': o.nodeName,
     'kubernetes.io/os': 'linux',
-    'node-role.kubernetes.io/control-plane': '',
   };
 }
 

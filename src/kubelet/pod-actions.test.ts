@@ -4,6 +4,7 @@ import { Backoff } from './backoff.js';
 import { computePodActions, type PodActions } from './pod-actions.js';
 import type { Pod } from '../api/types.js';
 import type { PodRuntimeStatus } from './runtime-state.js';
+import type { ProbeResult } from './prober/state.js';
 import { instance, makePod, runtimeOf, sandbox } from './testing/builders.js';
 
 const NOW = 1_000_000;
@@ -14,8 +15,17 @@ interface Case {
   pod: Pod;
   rs: (p: Pod) => PodRuntimeStatus;
   backoff?: (b: Backoff) => void;
+  /** `type/containerId` → result. */
+  probes?: Record<string, ProbeResult>;
   want: Partial<PodActions>;
 }
+
+const i1 = { name: 'i1', image: 'busybox' };
+const i2 = { name: 'i2', image: 'busybox' };
+const side = { name: 'side', image: 'busybox', restartPolicy: 'Always' as const };
+const sideProbed = { ...side, startupProbe: { exec: { command: ['true'] } } };
+const sideLive = { ...side, livenessProbe: { exec: { command: ['true'] } } };
+const live = { ...c, livenessProbe: { exec: { command: ['true'] } } };
 
 const exited = (code: number, rc = 0, finished = NOW - 1000) => instance(c, { state: 'exited', exitCode: code, restartCount: rc, finishedAtMs: finished });
 
@@ -51,23 +61,74 @@ const cases: Case[] = [
   { name: 'two containers, one running one new', pod: makePod('p', { containers: [c, { name: 'd', image: 'busybox' }] }), rs: (p) => runtimeOf(p, [sandbox()], [instance(c)]),
     want: { containersToStart: [1] } },
   { name: 'init containers: first one starts in a new sandbox', pod: makePod('p', { initContainers: [{ name: 'i1', image: 'busybox' }, { name: 'i2', image: 'busybox' }] }), rs: (p) => runtimeOf(p, [], []),
-    want: { createSandbox: true, nextInitContainerToStart: 0, containersToStart: [] } },
+    want: { createSandbox: true, initContainersToStart: [0], containersToStart: [] } },
   { name: 'init containers: second after first succeeded', pod: makePod('p', { initContainers: [{ name: 'i1', image: 'busybox' }, { name: 'i2', image: 'busybox' }] }),
     rs: (p) => runtimeOf(p, [sandbox()], [instance({ name: 'i1', image: 'busybox' }, { state: 'exited', exitCode: 0 })]),
-    want: { createSandbox: false, nextInitContainerToStart: 1, containersToStart: [] } },
+    want: { createSandbox: false, initContainersToStart: [1], containersToStart: [] } },
   { name: 'init containers done: app containers start', pod: makePod('p', { initContainers: [{ name: 'i1', image: 'busybox' }] }),
     rs: (p) => runtimeOf(p, [sandbox()], [instance({ name: 'i1', image: 'busybox' }, { state: 'exited', exitCode: 0 })]),
-    want: { nextInitContainerToStart: undefined, containersToStart: [0] } },
+    want: { initContainersToStart: [], containersToStart: [0] } },
   { name: 'init container failed with Never: kill pod', pod: makePod('p', { restartPolicy: 'Never', initContainers: [{ name: 'i1', image: 'busybox' }] }),
     rs: (p) => runtimeOf(p, [sandbox()], [instance({ name: 'i1', image: 'busybox' }, { state: 'exited', exitCode: 1 })]),
     want: { killPod: true, containersToStart: [] } },
+  // --- init containers
+  { name: 'init container running: wait', pod: makePod('p', { initContainers: [i1, i2] }), rs: (p) => runtimeOf(p, [sandbox()], [instance(i1)]),
+    want: { initContainersToStart: [], containersToStart: [], killPod: false } },
+  { name: 'init container failed, Always: restart it, not the next', pod: makePod('p', { initContainers: [i1, i2] }),
+    rs: (p) => runtimeOf(p, [sandbox()], [instance(i1, { state: 'exited', exitCode: 1 })]),
+    want: { initContainersToStart: [0], containersToStart: [], killPod: false } },
+  { name: 'init container failed in back-off: Init:CrashLoopBackOff material', pod: makePod('p', { initContainers: [i1] }),
+    rs: (p) => runtimeOf(p, [sandbox()], [instance(i1, { state: 'exited', exitCode: 1, restartCount: 1, finishedAtMs: NOW - 1000 })]),
+    backoff: (b) => b.next('p_default_uid-p_i1', NOW - 1000, NOW - 1000),
+    want: { initContainersToStart: [], backOff: [{ name: 'i1', message: 'back-off 10s restarting failed container=i1 pod=p_default(uid-p)', retryAfterMs: 9000 }] } },
+  { name: 'initialized pod: regular init containers never re-run', pod: makePod('p', { initContainers: [i1] }),
+    rs: (p) => runtimeOf(p, [sandbox()], [instance(c)]), want: { initContainersToStart: [], containersToStart: [] } },
+  // --- sidecars
+  { name: 'sidecar first: started alone', pod: makePod('p', { initContainers: [side, i2] }), rs: (p) => runtimeOf(p, [sandbox()], []),
+    want: { initContainersToStart: [0], containersToStart: [] } },
+  { name: 'sidecar running (no startup probe): next init starts', pod: makePod('p', { initContainers: [side, i2] }), rs: (p) => runtimeOf(p, [sandbox()], [instance(side)]),
+    want: { initContainersToStart: [1], containersToStart: [] } },
+  { name: 'sidecar running, startup probe unknown: wait', pod: makePod('p', { initContainers: [sideProbed] }), rs: (p) => runtimeOf(p, [sandbox()], [instance(sideProbed)]),
+    want: { initContainersToStart: [], containersToStart: [] } },
+  { name: 'sidecar running, startup probe passed: app starts', pod: makePod('p', { initContainers: [sideProbed] }), rs: (p) => runtimeOf(p, [sandbox()], [instance(sideProbed)]),
+    probes: { 'startup/side-0': 'success' }, want: { initContainersToStart: [], containersToStart: [0] } },
+  { name: 'sidecar exited after initialization: restarted beside the app', pod: makePod('p', { initContainers: [side] }),
+    rs: (p) => runtimeOf(p, [sandbox()], [instance(c), instance(side, { state: 'exited', exitCode: 1 })]),
+    want: { initContainersToStart: [0], containersToStart: [], killPod: false } },
+  { name: 'app done with Never, sidecar running: kill the pod (sidecars do not keep it alive)', pod: makePod('p', { restartPolicy: 'Never', initContainers: [side] }),
+    rs: (p) => runtimeOf(p, [sandbox()], [instance(c, { state: 'exited', exitCode: 0 }), instance(side)]),
+    want: { killPod: true, initContainersToStart: [], containersToStart: [] } },
+  { name: 'sidecar liveness failure: killed and restarted', pod: makePod('p', { initContainers: [sideLive] }),
+    rs: (p) => runtimeOf(p, [sandbox()], [instance(c), instance(sideLive)]), probes: { 'liveness/side-0': 'failure' },
+    want: { initContainersToStart: [0], containersToKill: [{ containerId: 'side-0', name: 'side', message: 'Init container side failed liveness probe' }] } },
+  // --- probes on regular containers
+  { name: 'liveness failure, Always: kill and restart', pod: makePod('p', { containers: [live] }), rs: (p) => runtimeOf(p, [sandbox()], [instance(live)]),
+    probes: { 'liveness/c-0': 'failure' },
+    want: { containersToStart: [0], containersToKill: [{ containerId: 'c-0', name: 'c', message: 'Container c failed liveness probe, will be restarted' }] } },
+  { name: 'liveness failure, Never, last container: the whole pod is killed, nothing restarts', pod: makePod('p', { restartPolicy: 'Never', containers: [live] }),
+    rs: (p) => runtimeOf(p, [sandbox()], [instance(live)]), probes: { 'liveness/c-0': 'failure' },
+    want: { killPod: true, containersToStart: [] } },
+  { name: 'liveness failure, Never, another container runs: kill only that one', pod: makePod('p', { restartPolicy: 'Never', containers: [live, i1] }),
+    rs: (p) => runtimeOf(p, [sandbox()], [instance(live), instance(i1)]), probes: { 'liveness/c-0': 'failure' },
+    want: { killPod: false, containersToStart: [], containersToKill: [{ containerId: 'c-0', name: 'c', message: 'Container c failed liveness probe' }] } },
+  { name: 'liveness success: keep', pod: makePod('p', { containers: [live] }), rs: (p) => runtimeOf(p, [sandbox()], [instance(live)]),
+    probes: { 'liveness/c-0': 'success' }, want: { containersToStart: [], containersToKill: [], killPod: false } },
+  { name: 'startup failure: restart with its message', pod: makePod('p', { containers: [{ ...c, startupProbe: { exec: { command: ['true'] } } }] }),
+    rs: (p) => runtimeOf(p, [sandbox()], [instance({ ...c, startupProbe: { exec: { command: ['true'] } } })]), probes: { 'startup/c-0': 'failure' },
+    want: { containersToStart: [0], containersToKill: [{ containerId: 'c-0', name: 'c', message: 'Container c failed startup probe, will be restarted' }] } },
+  // --- activeDeadlineSeconds
+  { name: 'past activeDeadlineSeconds: kill, DeadlineExceeded', pod: { ...makePod('p', { activeDeadlineSeconds: 5 }), status: { startTime: new Date(NOW - 6000).toISOString() } },
+    rs: (p) => runtimeOf(p, [sandbox()], [instance(c)]), want: { killPod: true, deadlineExceeded: true, containersToStart: [] } },
+  { name: 'before activeDeadlineSeconds: nothing', pod: { ...makePod('p', { activeDeadlineSeconds: 5 }), status: { startTime: new Date(NOW - 4000).toISOString() } },
+    rs: (p) => runtimeOf(p, [sandbox()], [instance(c)]), want: { killPod: false, deadlineExceeded: false } },
 ];
 
 for (const tc of cases) {
   test(`computePodActions: ${tc.name}`, () => {
     const b = new Backoff();
     tc.backoff?.(b);
-    const got = computePodActions(tc.pod, tc.rs(tc.pod), b, NOW);
+    const probes = tc.probes ?? {};
+    const got = computePodActions(tc.pod, tc.rs(tc.pod), b, NOW, { get: (t, id) => probes[`${t}/${id}`] });
     for (const [k, v] of Object.entries(tc.want)) assert.deepEqual(got[k as keyof PodActions], v, `field ${k}`);
   });
 }

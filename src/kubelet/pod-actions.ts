@@ -3,12 +3,13 @@
  * with what the runtime holds and returns a plan (kuberuntime_manager.go
  * computePodActions). It never performs I/O; the executor in pod-sync.ts carries it out.
  */
-import type { Pod } from '../api/types.js';
+import type { Container, Pod } from '../api/types.js';
 import type { BackoffView } from './backoff.js';
 import { formatGoDurationMs } from './duration.js';
 import { containerBackoffKey, hashContainer, isTerminalPhase, isTerminating, podFullName, restartPolicy } from './podutil.js';
 import type { ContainerRuntimeState, PodRuntimeStatus } from './runtime-state.js';
 import { latestContainer } from './runtime-state.js';
+import type { ProbeView } from './prober/state.js';
 
 /** A running (or created) container the plan stops, with the reason shown in the Killing event. */
 export interface ContainerToKill {
@@ -37,18 +38,20 @@ export interface PodActions {
   sandboxId: string;
   /** Attempt number for a new sandbox. */
   attempt: number;
-  /** Index into spec.initContainers of the init container to start next, if any. */
-  nextInitContainerToStart?: number;
+  /** Indices into spec.initContainers to start, in order (regular init containers one at a time; sidecars). */
+  initContainersToStart: number[];
   /** Indices into spec.containers to start (after image pulls). */
   containersToStart: number[];
   /** Containers to stop while the pod keeps running. */
   containersToKill: ContainerToKill[];
   /** Containers whose restart waits for CrashLoopBackOff. */
   backOff: ContainerBackOff[];
+  /** The pod ran longer than spec.activeDeadlineSeconds: it is killed and fails with DeadlineExceeded. */
+  deadlineExceeded: boolean;
 }
 
 function emptyActions(): PodActions {
-  return { killPod: false, createSandbox: false, sandboxId: '', attempt: 0, containersToStart: [], containersToKill: [], backOff: [] };
+  return { killPod: false, createSandbox: false, sandboxId: '', attempt: 0, initContainersToStart: [], containersToStart: [], containersToKill: [], backOff: [], deadlineExceeded: false };
 }
 
 /** Whether the pod's sandbox must be (re)created; mirrors podSandboxChanged. */
@@ -98,35 +101,139 @@ function checkBackOff(pod: Pod, name: string, rs: PodRuntimeStatus, backoff: Bac
   };
 }
 
-/** Init containers: which one runs next, whether they are all done, whether one failed for good. */
-function initContainerProgress(pod: Pod, rs: PodRuntimeStatus): { done: boolean; next?: number; failed: boolean; running: boolean } {
-  const inits = pod.spec.initContainers ?? [];
-  for (let i = 0; i < inits.length; i++) {
-    const c = latestContainer(rs, inits[i]!.name);
-    if (c && c.state === 'exited' && c.exitCode === 0) continue;
-    if (c && c.state === 'running') return { done: false, failed: false, running: true };
-    if (c && c.state === 'exited' && restartPolicy(pod) === 'Never') return { done: false, failed: true, running: false };
-    return { done: false, next: i, failed: false, running: false };
-  }
-  return { done: true, failed: false, running: false };
+/** A sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29+). */
+export function isRestartableInit(c: Container): boolean {
+  return c.restartPolicy === 'Always';
 }
+
+/** True once any regular container has been created (the pod was initialized), as hasAnyRegularContainerCreated. */
+export function hasAnyRegularContainerCreated(pod: Pod, rs: PodRuntimeStatus): boolean {
+  return pod.spec.containers.some((c) => !!latestContainer(rs, c.name));
+}
+
+/**
+ * When the pod's activeDeadlineSeconds ran out (counted from status.startTime), or
+ * undefined when it has no deadline or has not started. Times in ms.
+ */
+export function activeDeadlineMs(pod: Pod): number | undefined {
+  const d = pod.spec.activeDeadlineSeconds;
+  const start = pod.status?.startTime ? Date.parse(pod.status.startTime) : NaN;
+  if (d === undefined || d === null || Number.isNaN(start)) return undefined;
+  return start + d * 1000;
+}
+
+/** Whether the pod is past its active deadline at `nowMs`. */
+export function pastActiveDeadline(pod: Pod, nowMs: number): boolean {
+  const at = activeDeadlineMs(pod);
+  return at !== undefined && nowMs >= at;
+}
+
+/** No probe results at all (pods without probes, tests). */
+export const NO_PROBES: ProbeView = { get: () => undefined };
 
 function startOrBackOff(pod: Pod, idx: number, name: string, rs: PodRuntimeStatus, backoff: BackoffView, nowMs: number, out: PodActions, init: boolean): void {
   const b = checkBackOff(pod, name, rs, backoff, nowMs);
   if (b) out.backOff.push(b);
-  else if (init) out.nextInitContainerToStart = idx;
+  else if (init) out.initContainersToStart.push(idx);
   else out.containersToStart.push(idx);
 }
 
+interface PlanCtx { pod: Pod; rs: PodRuntimeStatus; backoff: BackoffView; nowMs: number; probes: ProbeView; out: PodActions }
+
+/** Handles a sidecar; returns false when the pod must wait for it before starting the next init container. */
+function sidecarActions(x: PlanCtx, i: number, c: Container, initialized: boolean): boolean {
+  const st = latestContainer(x.rs, c.name);
+  if (!st || st.state !== 'running') {
+    if (st && (st.state === 'created' || st.state === 'unknown')) x.out.containersToKill.push({ containerId: st.id, name: c.name, message: `Stopping container ${c.name}` });
+    startOrBackOff(x.pod, i, c.name, x.rs, x.backoff, x.nowMs, x.out, true);
+    return initialized;
+  }
+  const startup = c.startupProbe ? x.probes.get('startup', st.id) : 'success';
+  const liveness = c.livenessProbe ? x.probes.get('liveness', st.id) : undefined;
+  const fail = startup === 'failure' ? 'startup' : liveness === 'failure' ? 'liveness' : undefined;
+  if (fail) {
+    x.out.containersToKill.push({ containerId: st.id, name: c.name, message: `Init container ${c.name} failed ${fail} probe` });
+    x.out.initContainersToStart.push(i);
+    return initialized;
+  }
+  return initialized || startup === 'success';
+}
+
 /**
- * Computes what to do for `pod` given its runtime state, the restart back-off table and
- * the current time (ms). Pure and deterministic.
+ * computeInitContainerActions (Kubernetes 1.29+ with sidecars): regular init containers
+ * run one at a time, each to success; sidecars start in order and the next init
+ * container waits until the sidecar has started (startup probe passed); after
+ * initialization only sidecars are kept running. Returns whether the pod is initialized.
  */
-export function computePodActions(pod: Pod, rs: PodRuntimeStatus, backoff: BackoffView, nowMs: number): PodActions {
+function initContainerActions(x: PlanCtx): boolean {
+  const inits = x.pod.spec.initContainers ?? [];
+  const initialized = hasAnyRegularContainerCreated(x.pod, x.rs);
+  for (let i = 0; i < inits.length; i++) {
+    const c = inits[i]!;
+    if (isRestartableInit(c)) {
+      if (!sidecarActions(x, i, c, initialized)) return false;
+      continue;
+    }
+    if (initialized) continue;
+    const st = latestContainer(x.rs, c.name);
+    if (st && st.state === 'exited' && st.exitCode === 0) continue;
+    if (st && st.state === 'running') return false;
+    if (st && st.state === 'exited' && restartPolicy(x.pod) === 'Never') {
+      x.out.killPod = true;
+      x.out.initContainersToStart = [];
+      return false;
+    }
+    if (st && (st.state === 'created' || st.state === 'unknown')) x.out.containersToKill.push({ containerId: st.id, name: c.name, message: `Stopping container ${c.name}` });
+    startOrBackOff(x.pod, i, c.name, x.rs, x.backoff, x.nowMs, x.out, true);
+    return false;
+  }
+  return true;
+}
+
+/** The regular containers' part of the plan; returns how many keep running. */
+function regularContainerActions(x: PlanCtx): number {
+  let keep = 0;
+  x.pod.spec.containers.forEach((c, idx) => {
+    const st = latestContainer(x.rs, c.name);
+    if (st && st.state === 'running') {
+      let restart = restartPolicy(x.pod) !== 'Never';
+      let message: string;
+      if (st.hash && st.hash !== hashContainer(c)) {
+        message = `Container ${c.name} definition changed`;
+        restart = true;
+      } else if (c.livenessProbe && x.probes.get('liveness', st.id) === 'failure') message = `Container ${c.name} failed liveness probe`;
+      else if (c.startupProbe && x.probes.get('startup', st.id) === 'failure') message = `Container ${c.name} failed startup probe`;
+      else {
+        keep++;
+        return;
+      }
+      if (restart) {
+        message += ', will be restarted';
+        x.out.containersToStart.push(idx);
+      }
+      x.out.containersToKill.push({ containerId: st.id, name: c.name, message });
+      return;
+    }
+    if (!shouldContainerBeRestarted(x.pod, st)) return;
+    if (st && (st.state === 'created' || st.state === 'unknown')) {
+      x.out.containersToKill.push({ containerId: st.id, name: c.name, message: `Stopping container ${c.name}` });
+    }
+    startOrBackOff(x.pod, idx, c.name, x.rs, x.backoff, x.nowMs, x.out, false);
+  });
+  return keep;
+}
+
+/**
+ * Computes what to do for `pod` given its runtime state, the restart back-off table,
+ * the probe results and the current time (ms). Pure and deterministic.
+ */
+export function computePodActions(pod: Pod, rs: PodRuntimeStatus, backoff: BackoffView, nowMs: number, probes: ProbeView = NO_PROBES): PodActions {
   const actions = emptyActions();
-  if (isTerminating(pod) || isTerminalPhase(pod)) {
+  const deadline = pastActiveDeadline(pod, nowMs);
+  if (isTerminating(pod) || isTerminalPhase(pod) || deadline) {
     const anyRunning = rs.containers.some((c) => c.state === 'running' || c.state === 'created') || rs.sandboxes.some((s) => s.ready);
     actions.killPod = anyRunning || isTerminating(pod);
+    actions.deadlineExceeded = deadline && !isTerminalPhase(pod);
     return actions;
   }
   const sb = podSandboxChanged(pod, rs);
@@ -134,40 +241,20 @@ export function computePodActions(pod: Pod, rs: PodRuntimeStatus, backoff: Backo
   actions.sandboxId = sb.sandboxId;
   actions.attempt = sb.attempt;
 
-  const init = initContainerProgress(pod, rs);
-  if (init.failed) {
-    actions.killPod = true;
-    return actions;
-  }
-  if (!init.done) {
-    if (init.next !== undefined) startOrBackOff(pod, init.next, pod.spec.initContainers![init.next]!.name, rs, backoff, nowMs, actions, true);
-    return actions;
-  }
-
-  let keep = 0;
-  pod.spec.containers.forEach((c, idx) => {
-    const status = latestContainer(rs, c.name);
-    if (status && status.state === 'running') {
-      if (status.hash && status.hash !== hashContainer(c)) {
-        actions.containersToKill.push({ containerId: status.id, name: c.name, message: `Container ${c.name} definition changed, will be restarted` });
-        startOrBackOff(pod, idx, c.name, rs, backoff, nowMs, actions, false);
-      } else keep++;
-      return;
-    }
-    if (!shouldContainerBeRestarted(pod, status)) return;
-    if (status && (status.state === 'created' || status.state === 'unknown')) {
-      actions.containersToKill.push({ containerId: status.id, name: c.name, message: `Stopping container ${c.name}` });
-    }
-    startOrBackOff(pod, idx, c.name, rs, backoff, nowMs, actions, false);
-  });
-  if (keep === 0 && actions.containersToStart.length === 0 && actions.backOff.length === 0) {
+  const x: PlanCtx = { pod, rs, backoff, nowMs, probes, out: actions };
+  if (!initContainerActions(x)) return actions;
+  const keep = regularContainerActions(x);
+  if (keep === 0 && actions.containersToStart.length === 0 && !actions.backOff.some((b) => pod.spec.containers.some((c) => c.name === b.name))) {
+    // Every regular container is done: stop the pod, sidecars included (they never keep a pod alive).
     actions.killPod = true;
     actions.containersToKill = [];
+    actions.initContainersToStart = [];
+    actions.backOff = [];
   }
   return actions;
 }
 
-/** The plan when the sandbox must be (re)created. */
+/** The plan when the sandbox must be (re)created: initialization starts over at the first init container. */
 function planNewSandbox(pod: Pod, rs: PodRuntimeStatus, attempt: number, backoff: BackoffView, nowMs: number): PodActions {
   const actions = emptyActions();
   actions.killPod = rs.sandboxes.length > 0 || rs.containers.some((c) => c.state === 'running');
@@ -177,19 +264,17 @@ function planNewSandbox(pod: Pod, rs: PodRuntimeStatus, attempt: number, backoff
     actions.createSandbox = false;
     return actions;
   }
+  const toStart = pod.spec.containers.map((_c, i) => i).filter((i) => !(restartPolicy(pod) === 'OnFailure' && succeeded(rs, pod.spec.containers[i]!.name)));
+  if (toStart.length === 0) {
+    actions.createSandbox = false;
+    return actions;
+  }
   const inits = pod.spec.initContainers ?? [];
   if (inits.length > 0) {
-    const progress = initContainerProgress(pod, rs);
-    if (!progress.done) {
-      // A new sandbox restarts initialisation from the first init container.
-      startOrBackOff(pod, 0, inits[0]!.name, rs, backoff, nowMs, actions, true);
-      return actions;
-    }
+    startOrBackOff(pod, 0, inits[0]!.name, rs, backoff, nowMs, actions, true);
+  } else {
+    for (const idx of toStart) startOrBackOff(pod, idx, pod.spec.containers[idx]!.name, rs, backoff, nowMs, actions, false);
   }
-  pod.spec.containers.forEach((c, idx) => {
-    if (restartPolicy(pod) === 'OnFailure' && succeeded(rs, c.name)) return;
-    startOrBackOff(pod, idx, c.name, rs, backoff, nowMs, actions, false);
-  });
-  if (actions.containersToStart.length === 0 && actions.backOff.length === 0) actions.createSandbox = false;
+  if (actions.initContainersToStart.length === 0 && actions.containersToStart.length === 0 && actions.backOff.length === 0) actions.createSandbox = false;
   return actions;
 }

@@ -3,20 +3,27 @@
  * computePodActions against the CRI (sandbox, images, containers), kills pods and
  * cleans up what they leave behind. Decisions live in pod-actions.ts.
  */
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Container, Pod } from '../api/types.js';
 import type { EventRecorder } from '../client/types.js';
 import type { Clock } from '../machinery/clock.js';
 import { Backoff } from './backoff.js';
 import { removePodCgroups } from './cgroups.js';
 import { containerConfig, sandboxConfig } from './container-config.js';
-import type { PodSandboxConfig, RuntimeService } from './cri/api.js';
+import type { KeyValue, Mount, PodSandboxConfig, RuntimeService } from './cri/api.js';
 import { CriError } from './cri/api.js';
 import type { ImageManager } from './images.js';
-import { computePodActions, type PodActions } from './pod-actions.js';
-import { containerBackoffKey, containerFieldPath, gracePeriodSeconds, podFullName, podRef } from './podutil.js';
+import type { ConfigSources } from './config-sources.js';
+import { ContainerConfigError, makeEnvironment, type DownwardValues } from './env.js';
+import { lifecycleHandler, runHook } from './hooks.js';
+import { activeDeadlineMs, computePodActions, isRestartableInit, NO_PROBES, type PodActions } from './pod-actions.js';
+import { containerBackoffKey, containerFieldPath, gracePeriodSeconds, isTerminalPhase, podFullName, podRef } from './podutil.js';
+import type { ProbeView } from './prober/state.js';
 import { getPodRuntimeStatus, latestContainer, type ContainerRuntimeState, type PodRuntimeStatus } from './runtime-state.js';
-import type { StartFailure } from './status.js';
-import { containerMounts, prepareVolumes, removePodDir } from './volumes.js';
+import { DEADLINE_EXCEEDED_MESSAGE, type StartFailure } from './status.js';
+import { containerMounts, podDir, prepareVolumes, removePodDir } from './volumes.js';
 
 /** Dependencies of the executor. */
 export interface PodSyncerDeps {
@@ -31,6 +38,25 @@ export interface PodSyncerDeps {
   nodeName: string;
   cgroupRoot?: string;
   log: (msg: string) => void;
+  /** ConfigMaps and Secrets for env and volumes (default: none exist). */
+  config?: ConfigSources & { synced?(): Promise<void> };
+  /** Cached probe results (default: none). */
+  probes?: ProbeView;
+  /** Node allocatable for resourceFieldRef defaults (millicores, bytes). */
+  allocatable?: () => DownwardValues['allocatable'];
+}
+
+const NO_CONFIG: ConfigSources = { configMap: () => undefined, secret: () => undefined };
+/** Upper bound for a postStart hook (Kubernetes has none; a hung hook would block the pod forever). */
+const POST_START_TIMEOUT_SECONDS = 120;
+
+/** Where a sync starts containers. */
+interface StartContext {
+  sandboxId: string;
+  sbConfig: PodSandboxConfig;
+  podIP: string;
+  /** Host path per prepared volume. */
+  volumes: ReadonlyMap<string, string>;
 }
 
 /** What a sync left to do later. */
@@ -74,9 +100,19 @@ export class PodSyncer {
 
   /** One level-triggered sync of a live (not terminating) pod. */
   async syncPod(pod: Pod, signal?: AbortSignal): Promise<SyncResult> {
+    await this.d.config?.synced?.();
     const rs = await this.runtimeStatus(pod, signal);
-    const plan = computePodActions(pod, rs, this.backoff, this.d.clock.now().getTime());
-    return this.execute(pod, rs, plan, signal);
+    const now = this.d.clock.now().getTime();
+    const plan = computePodActions(pod, rs, this.backoff, now, this.d.probes ?? NO_PROBES);
+    if (plan.deadlineExceeded) this.event(pod, 'Normal', 'DeadlineExceeded', DEADLINE_EXCEEDED_MESSAGE);
+    const result = await this.execute(pod, rs, plan, signal);
+    const deadline = activeDeadlineMs(pod) ?? (pod.spec.activeDeadlineSeconds != null ? now + pod.spec.activeDeadlineSeconds * 1000 : undefined);
+    if (deadline !== undefined && deadline > now) result.requeueAfterMs = Math.min(result.requeueAfterMs ?? Infinity, deadline - now + 50);
+    return result;
+  }
+
+  private downward(podIP: string): DownwardValues {
+    return { podIP, hostIP: this.d.nodeIP, nodeName: this.d.nodeName, allocatable: this.d.allocatable?.() };
   }
 
   private async execute(pod: Pod, rs: PodRuntimeStatus, plan: PodActions, signal?: AbortSignal): Promise<SyncResult> {
@@ -96,6 +132,13 @@ export class PodSyncer {
       result.requeueAfterMs = Math.min(result.requeueAfterMs ?? Infinity, b.retryAfterMs + 50);
     }
 
+    if (isTerminalPhase(pod) || plan.deadlineExceeded) return result;
+    const current = rs.sandboxes.find((s) => s.ready);
+    const volumes = await prepareVolumes(pod, this.d.podsDir, this.d.config ?? NO_CONFIG, this.downward(current?.ip ?? ''));
+    if (volumes.errors.length) {
+      for (const e of volumes.errors) this.event(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume ${JSON.stringify(e.volume)} : ${e.message}`);
+      return { requeueAfterMs: 5000 };
+    }
     let sandboxId = plan.sandboxId;
     const sbConfig = sandboxConfig(pod, plan.attempt, this.d.podLogsDir);
     if (plan.createSandbox) {
@@ -104,15 +147,14 @@ export class PodSyncer {
       sandboxId = id;
     }
     if (!sandboxId) return result;
-    const podIP = await this.sandboxIP(sandboxId, signal);
-
-    const toStart: Container[] = [];
-    if (plan.nextInitContainerToStart !== undefined) toStart.push(pod.spec.initContainers![plan.nextInitContainerToStart]!);
-    for (const i of plan.containersToStart) toStart.push(pod.spec.containers[i]!);
-    for (const c of toStart) {
-      const retry = await this.startContainer(pod, c, rs, sandboxId, sbConfig, podIP, signal);
-      if (retry !== undefined) result.requeueAfterMs = Math.min(result.requeueAfterMs ?? Infinity, retry);
+    const ctx: StartContext = { sandboxId, sbConfig, podIP: await this.sandboxIP(sandboxId, signal), volumes: volumes.paths };
+    const retry = (r: number | undefined): void => { if (r !== undefined) result.requeueAfterMs = Math.min(result.requeueAfterMs ?? Infinity, r); };
+    for (const i of plan.initContainersToStart) {
+      const r = await this.startContainer(pod, pod.spec.initContainers![i]!, rs, ctx, signal);
+      retry(r);
+      if (r !== undefined) return result;
     }
+    for (const i of plan.containersToStart) retry(await this.startContainer(pod, pod.spec.containers[i]!, rs, ctx, signal));
     return result;
   }
 
@@ -140,10 +182,35 @@ export class PodSyncer {
     }
   }
 
-  /** Pulls, creates and starts one container. Returns a retry delay (ms) when it could not. */
-  private async startContainer(pod: Pod, c: Container, rs: PodRuntimeStatus, sandboxId: string, sbConfig: PodSandboxConfig, podIP: string, signal?: AbortSignal): Promise<number | undefined> {
+  /** The per-instance termination-log file (`<pod>/containers/<name>/<random>`, mode 0666) mounted at terminationMessagePath. */
+  private async terminationLogMount(pod: Pod, c: Container): Promise<Mount[]> {
+    if (!c.terminationMessagePath) return [];
+    const dir = join(podDir(this.d.podsDir, pod.metadata.uid ?? ''), 'containers', c.name);
+    await mkdir(dir, { recursive: true });
+    const file = join(dir, randomBytes(4).toString('hex'));
+    await writeFile(file, '');
+    await chmod(file, 0o666);
+    return [{ containerPath: c.terminationMessagePath, hostPath: file }];
+  }
+
+  /** Builds the container's environment; records CreateContainerConfigError and returns undefined when it cannot. */
+  private environment(pod: Pod, c: Container, podIP: string): KeyValue[] | undefined {
+    try {
+      const env = makeEnvironment(pod, c, this.d.config ?? NO_CONFIG, this.downward(podIP));
+      for (const w of env.warnings) this.event(pod, 'Warning', 'InvalidEnvironmentVariableNames', w);
+      return env.env;
+    } catch (err) {
+      if (!(err instanceof ContainerConfigError)) throw err;
+      this.event(pod, 'Warning', 'Failed', `Error: ${err.message}`, c.name);
+      this.failuresOf(pod.metadata.uid ?? '').set(c.name, { reason: 'CreateContainerConfigError', message: err.message });
+      return undefined;
+    }
+  }
+
+  /** Pulls, creates and starts one container, then runs its postStart hook. Returns a retry delay (ms) when it could not. */
+  private async startContainer(pod: Pod, c: Container, rs: PodRuntimeStatus, ctx: StartContext, signal?: AbortSignal): Promise<number | undefined> {
     const failures = this.failuresOf(pod.metadata.uid ?? '');
-    const img = await this.d.images.ensureImageExists(pod, c, sbConfig, signal);
+    const img = await this.d.images.ensureImageExists(pod, c, ctx.sbConfig, signal);
     if (!img.ok) {
       this.event(pod, 'Warning', 'Failed', `Error: ${img.reason}`, c.name);
       failures.set(c.name, { reason: img.reason, message: img.message });
@@ -156,11 +223,13 @@ export class PodSyncer {
       const now = this.d.clock.now().getTime();
       this.backoff.next(containerBackoffKey(pod, c.name), prev.finishedAtMs || now, now);
     }
-    const config = containerConfig(pod, c, restartCount, { podIP, hostIP: this.d.nodeIP, nodeName: this.d.nodeName });
-    config.mounts = containerMounts(c, await prepareVolumes(pod, this.d.podsDir));
+    const env = this.environment(pod, c, ctx.podIP);
+    if (!env) return 10_000;
+    const config = containerConfig(pod, c, restartCount, this.downward(ctx.podIP), env);
+    config.mounts = [...containerMounts(c, ctx.volumes), ...(await this.terminationLogMount(pod, c))];
     let id: string;
     try {
-      id = await this.d.runtime.createContainer(sandboxId, config, sbConfig, signal);
+      id = await this.d.runtime.createContainer(ctx.sandboxId, config, ctx.sbConfig, signal);
     } catch (err) {
       this.event(pod, 'Warning', 'Failed', `Error: ${errMsg(err)}`, c.name);
       failures.set(c.name, { reason: 'CreateContainerError', message: errMsg(err) });
@@ -176,26 +245,60 @@ export class PodSyncer {
     }
     this.event(pod, 'Normal', 'Started', `Started container ${c.name}`, c.name);
     failures.delete(c.name);
-    return undefined;
+    return this.postStart(pod, c, id, ctx.podIP, signal);
   }
 
-  /** StopContainer with SIGTERM then SIGKILL after the grace period; records Killing when `pod` is known. */
-  async killContainer(pod: Pod | undefined, id: string, name: string, message: string, graceSeconds: number, signal?: AbortSignal): Promise<void> {
+  /** Runs the postStart hook; a failure kills the container (FailedPostStartHook) and is reported as PostStartHookError. */
+  private async postStart(pod: Pod, c: Container, id: string, podIP: string, signal?: AbortSignal): Promise<number | undefined> {
+    const hook = lifecycleHandler(c, 'postStart');
+    if (!hook) return undefined;
+    const msg = await runHook(hook, pod, c, id, podIP, this.d.runtime, POST_START_TIMEOUT_SECONDS, signal);
+    if (!msg) return undefined;
+    this.event(pod, 'Warning', 'FailedPostStartHook', msg, c.name);
+    await this.killContainer(pod, id, c.name, 'FailedPostStartHook', gracePeriodSeconds(pod), signal, false);
+    this.failuresOf(pod.metadata.uid ?? '').set(c.name, { reason: 'PostStartHookError', message: msg });
+    return 1000;
+  }
+
+  /**
+   * Stops a container: runs its preStop hook (when `pod` is known and `preStop`) within
+   * the grace period, then StopContainer with what is left of it (at least 2 s): SIGTERM,
+   * SIGKILL at the end. Records Killing (and FailedPreStopHook) events.
+   */
+  async killContainer(pod: Pod | undefined, id: string, name: string, message: string, graceSeconds: number, signal?: AbortSignal, preStop = true): Promise<void> {
     if (pod) this.event(pod, 'Normal', 'Killing', message, name);
+    const started = this.d.clock.now().getTime();
+    const spec = pod ? [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c) => c.name === name) : undefined;
+    const hook = spec && preStop ? lifecycleHandler(spec, 'preStop') : undefined;
+    if (pod && spec && hook && graceSeconds > 0) {
+      const msg = await runHook(hook, pod, spec, id, pod.status?.podIP ?? '', this.d.runtime, graceSeconds, signal);
+      if (msg) this.event(pod, 'Warning', 'FailedPreStopHook', msg, name);
+    }
+    const left = graceSeconds - Math.floor((this.d.clock.now().getTime() - started) / 1000);
     try {
-      await this.d.runtime.stopContainer(id, Math.max(MIN_GRACE_SECONDS, graceSeconds), signal);
+      await this.d.runtime.stopContainer(id, Math.max(MIN_GRACE_SECONDS, left), signal);
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
   }
 
-  /** Stops every running container of the pod (in parallel) and then its sandboxes. */
+  /**
+   * Stops every live container of the pod and then its sandboxes: regular containers in
+   * parallel first, then sidecars one by one in reverse order (Kubernetes 1.29+), all
+   * within one grace period.
+   */
   async killPod(pod: Pod | undefined, rs: PodRuntimeStatus, graceSeconds: number, signal?: AbortSignal): Promise<void> {
     const live = rs.containers.filter((c) => c.state === 'running' || c.state === 'created' || c.state === 'unknown');
-    await Promise.all(live.map((c) =>
-      c.state === 'running'
-        ? this.killContainer(pod, c.id, c.name, `Stopping container ${c.name}`, graceSeconds, signal)
-        : this.d.runtime.stopContainer(c.id, 0, signal).catch(() => {})));
+    const sidecars = (pod?.spec.initContainers ?? []).filter(isRestartableInit).map((c) => c.name).reverse();
+    const started = this.d.clock.now().getTime();
+    const stop = (c: ContainerRuntimeState, grace: number): Promise<void> => (c.state === 'running'
+      ? this.killContainer(pod, c.id, c.name, `Stopping container ${c.name}`, grace, signal)
+      : this.d.runtime.stopContainer(c.id, 0, signal).catch(() => {}));
+    await Promise.all(live.filter((c) => !sidecars.includes(c.name)).map((c) => stop(c, graceSeconds)));
+    for (const name of sidecars) {
+      const left = Math.max(0, graceSeconds - Math.floor((this.d.clock.now().getTime() - started) / 1000));
+      await Promise.all(live.filter((c) => c.name === name).map((c) => stop(c, left)));
+    }
     for (const sb of rs.sandboxes) {
       try {
         await this.d.runtime.stopPodSandbox(sb.id, signal);

@@ -1,31 +1,28 @@
 /**
- * Minimal Kubernetes quantity parsing for the kubelet (resource limits, QoS).
- * Mirrors k8s.io/apimachinery/pkg/api/resource for the suffixes pods use.
+ * Quantity helpers for the kubelet (resource limits, volume sizes), as plain
+ * numbers on top of the exact parser in src/api/defaults/quantity.ts
+ * (k8s.io/apimachinery/pkg/api/resource semantics, values rounded up).
  */
+import { milliValue, parseQuantity as parseExact, QUANTITY_FORMAT_ERROR, unitValue, type Quantity } from '../api/defaults/quantity.js';
 
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+function exact(q: string | number): Quantity {
+  const p = parseExact(String(q));
+  if (!p) throw new Error(QUANTITY_FORMAT_ERROR);
+  return p;
+}
 
-/**
- * Parses a quantity string (`500m`, `64Mi`, `1.5`, `1e3`) into its value in base units
- * (cores for cpu, bytes for memory). Throws `Error` on malformed input.
- */
+/** The value in base units (cores for cpu, bytes for memory). @throws Error on malformed input. */
 export function parseQuantity(q: string | number): number {
-  if (typeof q === 'number') return q;
-  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$/.exec(q.trim());
-  if (!m) throw new Error(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
-  const num = Number(m[1]);
-  if (m[2]) return num * 10 ** Number(m[2].slice(1));
-  const suffix = m[3] ?? '';
-  return num * (BINARY[suffix] ?? DECIMAL[suffix] ?? 1);
+  const p = exact(q);
+  return Number(p.num) / Number(p.den);
 }
 
-/** CPU quantity in millicores, rounded up as Kubernetes' MilliValue does. */
+/** CPU quantity in millicores, rounded up as Kubernetes' MilliValue does. @throws Error on malformed input. */
 export function milliCPU(q: string | number): number {
-  return Math.ceil(Math.round(parseQuantity(q) * 1e6) / 1e3);
+  return Number(milliValue(exact(q)));
 }
 
-/** Memory (or any byte) quantity in whole bytes, rounded up. */
+/** Memory (or any byte) quantity in whole bytes, rounded up. @throws Error on malformed input. */
 export function bytesOf(q: string | number): number {
-  return Math.ceil(parseQuantity(q));
+  return Number(unitValue(exact(q)));
 }

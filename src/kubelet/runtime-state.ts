@@ -3,8 +3,10 @@
  * its sandboxes and containers, found through the labels the kubelet puts on them,
  * so a restarted kubelet adopts what an earlier process created.
  */
-import type { Container as CriContainer, ContainerState as CriContainerState, PodSandbox, RuntimeService } from './cri/api.js';
+import { open, readFile } from 'node:fs/promises';
+import type { Container as CriContainer, ContainerState as CriContainerState, ContainerStatus as CriContainerStatus, PodSandbox, RuntimeService } from './cri/api.js';
 import { CriError } from './cri/api.js';
+import { parseCriLog } from './logs.js';
 
 /** Labels and annotations the kubelet sets (the same keys as Kubernetes). */
 export const LABEL_POD_NAME = 'io.kubernetes.pod.name';
@@ -15,6 +17,52 @@ export const LABEL_CONTAINER_TYPE = 'io.kubernetes.container.type';
 export const ANNOTATION_RESTART_COUNT = 'io.kubernetes.container.restartCount';
 export const ANNOTATION_HASH = 'io.kubernetes.container.hash';
 export const ANNOTATION_GRACE = 'io.kubernetes.pod.terminationGracePeriod';
+export const ANNOTATION_TERMINATION_MESSAGE_PATH = 'io.kubernetes.container.terminationMessagePath';
+export const ANNOTATION_TERMINATION_MESSAGE_POLICY = 'io.kubernetes.container.terminationMessagePolicy';
+
+/** Bytes of a termination message file read (MaxContainerTerminationMessageLength). */
+const MAX_TERMINATION_MESSAGE = 4096;
+/** Lines and bytes of the log tail used by FallbackToLogsOnError. */
+const FALLBACK_LOG_LINES = 80;
+const FALLBACK_LOG_BYTES = 2048;
+
+async function readAtMost(path: string, max: number): Promise<Buffer> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+    const buf = Buffer.alloc(max);
+    const { bytesRead } = await fh.read(buf, 0, max, 0);
+    return buf.subarray(0, bytesRead);
+  } catch {
+    return Buffer.alloc(0);
+  } finally {
+    await fh?.close();
+  }
+}
+
+/** The last lines of a CRI log, at most FALLBACK_LOG_BYTES (readLastStringFromContainerLogs). */
+async function logTail(logPath: string): Promise<string> {
+  if (!logPath) return '';
+  const text = await readFile(logPath, 'utf8').catch(() => '');
+  const lines = parseCriLog(text).slice(-FALLBACK_LOG_LINES).map((l) => `${l.content}\n`).join('');
+  const b = Buffer.from(lines);
+  return b.length > FALLBACK_LOG_BYTES ? b.subarray(b.length - FALLBACK_LOG_BYTES).toString('utf8') : lines;
+}
+
+/**
+ * The termination message of an exited container (kuberuntime getTerminationMessage):
+ * the file mounted at its terminationMessagePath, else with FallbackToLogsOnError and a
+ * non-zero exit the tail of its log; appended to the runtime's own message.
+ */
+export async function terminationMessage(st: CriContainerStatus): Promise<string> {
+  const path = st.annotations[ANNOTATION_TERMINATION_MESSAGE_PATH];
+  const mount = path ? (st.mounts ?? []).find((m) => m.containerPath === path) : undefined;
+  let msg = mount ? (await readAtMost(mount.hostPath, MAX_TERMINATION_MESSAGE)).toString('utf8') : '';
+  const fallback = st.annotations[ANNOTATION_TERMINATION_MESSAGE_POLICY] === 'FallbackToLogsOnError' && st.exitCode !== 0 && st.reason !== 'ContainerCannotRun';
+  if (!msg && fallback) msg = await logTail(st.logPath);
+  if (!msg) return st.message;
+  return st.message ? `${st.message}: ${msg}` : msg;
+}
 
 /** One sandbox of a pod. Times are ms since the epoch. */
 export interface SandboxState {
@@ -144,7 +192,7 @@ export async function readPodRuntimeStatus(
       finishedAtMs: nsToMs(st.finishedAt),
       exitCode: st.exitCode,
       reason: st.reason,
-      message: st.message,
+      message: st.state === 'CONTAINER_EXITED' ? await terminationMessage(st) : st.message,
       image: st.image?.image ?? c.image.image,
       imageRef: st.imageRef || c.imageRef,
       hash: st.annotations[ANNOTATION_HASH] ?? '',

@@ -8,6 +8,8 @@ import { mkdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { ApiEventRecorder } from '../client/events.js';
+import { ControllerManager } from '../controllers/manager.js';
+import { NodeLifecycleController } from '../controllers/nodelifecycle/controller.js';
 import { RestClient } from '../client/rest.js';
 import { startApiServer, type ApiServer } from '../apiserver/server.js';
 import { startRegistryMirror, type RegistryMirror } from '../images/registry.js';
@@ -24,6 +26,7 @@ import type { Store } from '../storage/store.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { nodeNetworkFor, portOrFree, primaryNodeIP } from './node-net.js';
 import { ensureClusterPki } from './pki.js';
+import { bootstrapRoutes, ensureControlPlaneNode, ensureJoinToken, joinTokenUsers } from './bootstrap.js';
 
 /** The sandbox (pause) image every pod's sandbox runs. */
 export const PAUSE_IMAGE = 'localhost/peapod/pause:1.0';
@@ -38,6 +41,8 @@ export interface PlatformOptions {
   nodeName?: string;
   /** Progress lines for the user. */
   log: (line: string) => void;
+  /** Extra IPs for the API server certificate (the host bridge address of `up --nodes`). */
+  extraServerIPs?: string[];
 }
 
 /** A running single-node cluster. */
@@ -47,9 +52,12 @@ export class Platform {
   private containerd?: ContainerdSupervisor;
   private apiserver?: ApiServer;
   private scheduler?: Scheduler;
+  private controllers?: ControllerManager;
+  private nodeLifecycle?: NodeLifecycleController;
   private kubelet?: Kubelet;
   private criClose?: () => void;
   private clients: RestClient[] = [];
+  private pkiPems?: { ca: string; cert: string; key: string };
   private readonly ac = new AbortController();
   readonly kubeconfigPath: string;
   readonly nodeName: string;
@@ -69,11 +77,12 @@ export class Platform {
     const { podCIDR, bridgeName } = nodeNetworkFor(dataDir);
 
     const pki = await ensureClusterPki(path.join(dataDir, 'pki'), {
-      serverSANs: { dns: [hostname(), this.nodeName], ips: [nodeIP] },
+      serverSANs: { dns: [hostname(), this.nodeName], ips: [nodeIP, ...(this.opts.extraServerIPs ?? [])] },
       nodeName: this.nodeName,
       nodeIPs: [nodeIP],
     });
     step(`cluster certificates ready in ${path.join(dataDir, 'pki')}`);
+    this.pkiPems = { ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem };
 
     this.store = await openStore(`sqlite://${path.join(dataDir, 'state.db')}`);
     step(`storage open: ${path.join(dataDir, 'state.db')}`);
@@ -95,8 +104,11 @@ export class Platform {
     await this.containerd.start(this.ac.signal);
     step(`containerd ready (socket ${this.containerd.socketPath}, pod CIDR ${podCIDR})`);
 
+    const joinToken = await ensureJoinToken(dataDir, pki.ca.certPem);
     this.apiserver = await startApiServer({
       store: this.store,
+      tokens: joinTokenUsers(joinToken),
+      extraRoutes: bootstrapRoutes({ pki, log }),
       port: this.opts.port,
       tls: { certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem, caPem: pki.ca.certPem },
       kubelet: { caPem: pki.ca.certPem, certPem: pki.apiserverKubeletClient.certPem, keyPem: pki.apiserverKubeletClient.keyPem },
@@ -114,6 +126,12 @@ export class Platform {
     this.scheduler = new Scheduler({ client: adminClient, recorder: new ApiEventRecorder(adminClient, 'default-scheduler'), log });
     await this.scheduler.start();
     step('scheduler started');
+
+    const controllerClient = this.client(server, pki.ca.certPem, pki.admin.certPem, pki.admin.keyPem, 'kube-controller-manager');
+    this.controllers = new ControllerManager({ client: controllerClient, log });
+    await this.controllers.start();
+    step('controllers started: replicaset, deployment, garbage-collector, namespace');
+    await ensureControlPlaneNode(adminClient, this.nodeName);
 
     const kubeletClient = this.client(server, pki.ca.certPem, pki.kubelet.certPem, pki.kubelet.keyPem, 'kubelet');
     const cri = createRemoteRuntime(this.containerd.socketPath);
@@ -135,6 +153,23 @@ export class Platform {
     });
     await this.kubelet.start(this.ac.signal);
     step(`kubelet started: node ${this.nodeName} (${nodeIP}), kubelet API on port ${kubeletPort}`);
+
+    // After the kubelet's first heartbeat, so that a restart does not find its own node stale.
+    this.nodeLifecycle = new NodeLifecycleController({ client: controllerClient, recorder: new ApiEventRecorder(controllerClient, 'node-controller'), log });
+    await this.nodeLifecycle.start();
+    step('node lifecycle controller started');
+  }
+
+  /** The API server's port (after start). */
+  get apiPort(): number | undefined {
+    return this.apiserver?.port;
+  }
+
+  /** A new admin client of the running API server (closed by stop()). @throws Error before start. */
+  adminClient(userAgent = 'admin'): RestClient {
+    if (!this.apiserver || !this.pkiPems) throw new Error('platform not started');
+    const p = this.pkiPems;
+    return this.client(`https://127.0.0.1:${this.apiserver.port}`, p.ca, p.cert, p.key, userAgent);
   }
 
   private client(server: string, caPem: string, certPem: string, keyPem: string, ua: string): RestClient {
@@ -147,6 +182,8 @@ export class Platform {
   async stop(): Promise<void> {
     this.ac.abort();
     await this.kubelet?.stop().catch(() => {});
+    await this.nodeLifecycle?.stop().catch(() => {});
+    await this.controllers?.stop().catch(() => {});
     await this.scheduler?.stop().catch(() => {});
     await this.apiserver?.close().catch(() => {});
     for (const c of this.clients) c.close();

@@ -8,6 +8,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { multinodeNetworkFor } from '../../src/platform/netns.js';
+import { cleanupMultinode, linksWithPrefix, rulesWithComment } from '../../src/platform/multinode-cleanup.js';
 
 const execFileP = promisify(execFile);
 const NETNS_DIR = '/run/netns';
@@ -28,6 +30,10 @@ export interface Leaks {
   netns: string[];
   /** Bridges named in the cluster's CNI conflists, or created while it ran. */
   bridges: string[];
+  /** Host veths of `up --nodes` workers (netns.ts names). */
+  links: string[];
+  /** Host iptables rules carrying the multi-node cluster's comment. */
+  iptables: string[];
 }
 
 /** Records the network namespaces and bridges present now. */
@@ -37,7 +43,7 @@ export async function takeBaseline(): Promise<HostBaseline> {
 
 /** True when nothing leaked. */
 export function isClean(l: Leaks): boolean {
-  return l.processes.length + l.mounts.length + l.netns.length + l.bridges.length === 0;
+  return l.processes.length + l.mounts.length + l.netns.length + l.bridges.length + l.links.length + l.iptables.length === 0;
 }
 
 /** One line per leaked item, for error messages. */
@@ -47,6 +53,8 @@ export function describeLeaks(l: Leaks): string {
     ...l.mounts.map((m) => `mount ${m}`),
     ...l.netns.map((n) => `netns ${n}`),
     ...l.bridges.map((b) => `bridge ${b}`),
+    ...l.links.map((b) => `link ${b}`),
+    ...l.iptables.map((r) => `iptables ${r}`),
   ].join('\n');
 }
 
@@ -58,13 +66,16 @@ export function describeLeaks(l: Leaks): string {
  */
 export async function findLeaks(dir: string, baseline: HostBaseline, knownBridges: Iterable<string> = []): Promise<Leaks> {
   const bridgesNow = await listBridges();
-  const ours = new Set([...knownBridges, ...(await conflistBridges(dir))]);
+  const net = multinodeNetworkFor(dir);
+  const ours = new Set([...knownBridges, ...(await conflistBridges(dir)), net.bridge]);
   return {
     processes: await findProcesses(dir),
     mounts: await findMounts(dir),
-    netns: (await listNetns()).filter((n) => n.startsWith('cni-') && !baseline.netns.has(n)),
+    netns: (await listNetns()).filter((n) => (n.startsWith('cni-') && !baseline.netns.has(n)) || n.startsWith(net.netnsPrefix)),
     // Only this cluster's bridges: other clusters (a developer's, a parallel test) may create theirs meanwhile.
     bridges: bridgesNow.filter((b) => ours.has(b)),
+    links: await linksWithPrefix(net.vethPrefix),
+    iptables: (await rulesWithComment(net.ruleComment)).map((r) => `-t ${r.table} ${r.rule}`),
   };
 }
 
@@ -74,14 +85,17 @@ export async function findLeaks(dir: string, baseline: HostBaseline, knownBridge
  * reported (its `errors` array) or threw, one per entry.
  */
 export async function runNodeCleanup(dir: string): Promise<string[]> {
+  // Workers of `up --nodes N` first (agents, their containerds, netns, bridge, rules), then the server's node.
+  const workers = await cleanupMultinode(dir);
+  const problems = workers.errors.map((e) => `cleanupMultinode: ${e}`);
   const nodeCleanup = await loadCleanupNode();
-  if (!nodeCleanup) return [];
+  if (!nodeCleanup) return problems;
   try {
     const report: unknown = await nodeCleanup(dir);
     const errors = (report as { errors?: unknown } | undefined)?.errors;
-    return Array.isArray(errors) ? errors.map((e) => `cleanupNode: ${String(e)}`) : [];
+    return [...problems, ...(Array.isArray(errors) ? errors.map((e) => `cleanupNode: ${String(e)}`) : [])];
   } catch (err) {
-    return [`cleanupNode(${dir}) failed: ${String(err)}`];
+    return [...problems, `cleanupNode(${dir}) failed: ${String(err)}`];
   }
 }
 
@@ -106,8 +120,12 @@ export async function cleanupLeaks(dir: string, leaks: Leaks): Promise<string[]>
   for (const n of leaks.netns) {
     if (existsSync(join(NETNS_DIR, n))) await run('ip', ['netns', 'del', n], problems, /No such file/);
   }
-  for (const b of leaks.bridges) {
+  for (const b of [...leaks.bridges, ...leaks.links]) {
     await run('ip', ['link', 'del', b], problems, /Cannot find device/);
+  }
+  for (const r of leaks.iptables) {
+    const m = /^-t (\S+) -A (.*)$/.exec(r);
+    if (m) await run('sh', ['-c', `iptables -w -t ${m[1]} -D ${m[2]}`], problems, /does a matching rule exist|Bad rule/);
   }
   if (leaks.mounts.length > 0 && (await findMounts(dir)).length > 0) problems.push(`mounts remain under ${dir}`);
   return problems;

@@ -1,7 +1,7 @@
 /**
  * The REST verbs over the generic registry: get, list, create, update, patch,
  * delete and watch, with dryRun, fieldValidation, Table output and status/binding
- * subresources.
+ * subresources (scale in ./scale.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, conflict, methodNotSupported, notFound, notFoundGeneric, StatusError } from '../../api/errors.js';
@@ -16,6 +16,8 @@ import { checkFields, type FieldValidation } from './fields.js';
 import { wantsTable, writeJson } from './respond.js';
 import { tableFor } from './table.js';
 import { serveWatch } from './watch.js';
+import { handleScale } from './scale.js';
+import { handleEviction } from './eviction.js';
 
 /** A request resolved to a registry. */
 export interface ResourceRequest {
@@ -52,6 +54,8 @@ export async function handleResource(r: ResourceRequest): Promise<void> {
   const { req, registry } = r;
   const method = req.method ?? 'GET';
   const info = registry.strategy.info;
+  if (r.subresource === 'scale' && r.name && info.subresources.some((s) => s.name === 'scale')) return handleScale(r);
+  if (r.subresource === 'eviction' && r.name && info.resource === 'pods') return handleEviction(r);
   if (r.subresource && !['status', 'binding'].includes(r.subresource)) throw notFoundGeneric();
   if (r.subresource === 'binding') {
     if (method !== 'POST' || info.resource !== 'pods') throw methodNotSupported(groupResource(info), method.toLowerCase());

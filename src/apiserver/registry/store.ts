@@ -45,8 +45,47 @@ function clone<T>(o: T): T {
   return structuredClone(o);
 }
 
+/** The finalizer that makes the garbage collector orphan dependents (metav1.FinalizerOrphanDependents). */
+export const FINALIZER_ORPHAN = 'orphan';
+/** The finalizer that makes the garbage collector delete dependents first (metav1.FinalizerDeleteDependents). */
+export const FINALIZER_FOREGROUND = 'foregroundDeletion';
+
+/** Optional deletion hooks a strategy may add (namespaces keep `spec.finalizers` and turn Terminating). */
+export interface DeletionHooks {
+  /** Finalizers beyond `metadata.finalizers` that keep a deleted object in storage. */
+  extraFinalizers?(obj: KubeObject): string[];
+  /** Called on an object whose deletion is pending (marked, not removed). */
+  prepareForPendingDelete?(obj: KubeObject): void;
+}
+
+/**
+ * deletionFinalizersForGarbageCollection: the finalizers after applying the delete
+ * options' propagation policy (`Orphan` or `orphanDependents: true` adds `orphan`,
+ * `Foreground` adds `foregroundDeletion`, `Background` removes both), or undefined
+ * when the options ask for no change.
+ */
+export function gcFinalizers(current: string[], opts: DeleteOptions): string[] | undefined {
+  let orphan: boolean | undefined;
+  let foreground: boolean | undefined;
+  if (opts.orphanDependents !== undefined) orphan = opts.orphanDependents;
+  else if (opts.propagationPolicy === 'Orphan') orphan = true;
+  else if (opts.propagationPolicy === 'Background' || opts.propagationPolicy === 'Foreground') orphan = false;
+  if (opts.propagationPolicy === 'Foreground') foreground = true;
+  else if (opts.propagationPolicy === 'Background' || opts.propagationPolicy === 'Orphan' || orphan) foreground = false;
+  if (orphan === undefined && foreground === undefined) return undefined;
+  const next = current.filter((f) => f !== FINALIZER_ORPHAN && f !== FINALIZER_FOREGROUND);
+  if (orphan ?? current.includes(FINALIZER_ORPHAN)) next.push(FINALIZER_ORPHAN);
+  if (foreground ?? current.includes(FINALIZER_FOREGROUND)) next.push(FINALIZER_FOREGROUND);
+  const same = next.length === current.length && next.every((f) => current.includes(f));
+  return same ? undefined : next;
+}
+
 export class RegistryStore {
-  constructor(private readonly store: Store, readonly strategy: Strategy, private readonly namespaces?: () => RegistryStore) {}
+  private readonly hooks: DeletionHooks;
+
+  constructor(private readonly store: Store, readonly strategy: Strategy & DeletionHooks, private readonly namespaces?: () => RegistryStore) {
+    this.hooks = strategy;
+  }
 
   private get info() {
     return this.strategy.info;
@@ -265,7 +304,7 @@ export class RegistryStore {
       if (errs.length) throw this.invalid(obj, errs);
       if (this.unchanged(obj, old)) return { object: old, created: false };
       // Finalizers gone on an object being deleted: remove it now.
-      if (old.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length) && this.readyToVanish(obj)) {
+      if (old.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length) && !(this.hooks.extraFinalizers?.(obj).length) && this.readyToVanish(obj)) {
         if (opts.dryRun) return { object: obj, created: false };
         try {
           await this.store.delete(key, kv.modRevision);
@@ -314,12 +353,18 @@ export class RegistryStore {
     if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds; else delete m.deletionGracePeriodSeconds;
     if (o.generation !== undefined) m.generation = o.generation; else delete m.generation;
     if (m.generateName === undefined && o.generateName !== undefined) m.generateName = o.generateName;
+    // omitempty: a patch that removed the last owner reference or finalizer leaves no empty list.
+    if (Array.isArray(m.ownerReferences) && m.ownerReferences.length === 0) delete m.ownerReferences;
+    if (Array.isArray(m.finalizers) && m.finalizers.length === 0) delete m.finalizers;
   }
 
   /**
    * Deletes an object. Kinds with a grace period (pods on a node) are only marked
    * (deletionTimestamp + deletionGracePeriodSeconds) and removed later by their
-   * owner (the kubelet); objects with finalizers wait for them.
+   * owner (the kubelet); objects with finalizers wait for them. The propagation
+   * policy adds or removes the garbage collector's `orphan`/`foregroundDeletion`
+   * finalizers first (not while a graceful deletion is pending), as Kubernetes'
+   * generic store does.
    * Returns the final object state and whether it is gone from storage.
    */
   async delete(namespace: string | undefined, name: string, opts: DeleteOptions, ctx: RequestContext, dryRun = false): Promise<{ object: KubeObject; deleted: boolean }> {
@@ -335,20 +380,22 @@ export class RegistryStore {
       if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
         throw conflict(groupResource(this.info), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
       }
-      const grace = this.strategy.gracePeriod?.(obj, opts.gracePeriodSeconds);
-      const hasFinalizers = (obj.metadata.finalizers?.length ?? 0) > 0;
-      if ((grace !== undefined && grace > 0) || hasFinalizers) {
-        const m = obj.metadata;
-        const current = m.deletionGracePeriodSeconds;
-        const g = grace ?? 0;
-        if (m.deletionTimestamp && current !== undefined && current <= g && !(hasFinalizers && g === 0 && current > 0)) {
-          return { object: obj, deleted: false };
+      const m = obj.metadata;
+      const grace = this.strategy.gracePeriod?.(obj, opts.gracePeriodSeconds) ?? 0;
+      const current = m.deletionGracePeriodSeconds ?? 0;
+      // BeforeDelete: a pending graceful deletion may only be shortened; finalizers stay as they are.
+      if (m.deletionTimestamp && current > 0 && grace >= current) return { object: obj, deleted: false };
+      const gc = gcFinalizers(m.finalizers ?? [], opts);
+      if (gc) { if (gc.length) m.finalizers = gc; else delete m.finalizers; }
+      const pending = [...(m.finalizers ?? []), ...(this.hooks.extraFinalizers?.(obj) ?? [])];
+      if (grace > 0 || pending.length > 0) {
+        const before = JSON.stringify(obj);
+        if (!m.deletionTimestamp || grace < current) {
+          m.deletionTimestamp = rfc3339(new Date(ctx.now.getTime() + grace * 1000));
+          m.deletionGracePeriodSeconds = grace;
         }
-        if (!m.deletionTimestamp || (current !== undefined && g < current)) {
-          m.deletionTimestamp = rfc3339(new Date(ctx.now.getTime() + g * 1000));
-          m.deletionGracePeriodSeconds = g;
-        }
-        if (dryRun) return { object: obj, deleted: false };
+        this.hooks.prepareForPendingDelete?.(obj);
+        if (dryRun || JSON.stringify(obj) === before) return { object: obj, deleted: false };
         try {
           const nkv = await this.store.update(key, this.encode(obj), kv.modRevision);
           obj.metadata.resourceVersion = String(nkv.modRevision);

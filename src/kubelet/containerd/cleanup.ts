@@ -262,7 +262,7 @@ export async function cleanupNode(dataDir: string, options: CleanupNodeOptions =
     for (const pid of daemons) { try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ } }
     if (!(await waitGone(daemons, 10_000))) for (const pid of daemons) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
     const victims = await killCgroupProcs(cgroupPaths, mounts);
-    for (const b of bundles) if (b.pid && alive(b.pid)) { process.kill(b.pid, 'SIGKILL'); victims.push(b.pid); }
+    for (const b of bundles) if (b.pid && alive(b.pid)) { try { process.kill(b.pid, 'SIGKILL'); victims.push(b.pid); } catch { /* exited meanwhile */ } }
     await waitGone(victims, 2000); // let the shims reap and record their containers' exit
     const shims = (await containerdProcesses(dataDir)).map((p) => p.pid);
     for (const pid of shims) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }

@@ -8,32 +8,15 @@
  */
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { internalError, StatusError } from '../../api/errors.js';
+import { splice, upgradeHeaders, writeRawResponse, writeStatusError } from '../../machinery/upgrade.js';
 
-const KEEP = new Set(['upgrade', 'connection', 'x-stream-protocol-version', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-protocol', 'sec-websocket-extensions']);
-
-/** The upgrade-relevant request headers; repeated ones stay separate lines. */
-export function upgradeHeaders(rawHeaders: string[]): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    if (KEEP.has(name.toLowerCase())) (out[name] ??= []).push(rawHeaders[i + 1]!);
-  }
-  return out;
-}
+export { upgradeHeaders };
 
 /** Writes a plain HTTP answer on a raw socket and ends it. */
-export function writeRaw(socket: Duplex, status: number, contentType: string, body: Buffer | string): void {
-  if (socket.destroyed || !socket.writable) return;
-  const b = typeof body === 'string' ? Buffer.from(body) : body;
-  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: ${contentType}\r\nContent-Length: ${b.length}\r\nConnection: close\r\n\r\n${b.toString('latin1')}`, 'latin1');
-}
+export const writeRaw = writeRawResponse;
 
 /** Writes a thrown value as a Status answer (500 InternalError unless a StatusError). */
-export function writeStatus(socket: Duplex, err: unknown): void {
-  const se = err instanceof StatusError ? err : internalError(err);
-  writeRaw(socket, se.code, 'application/json', JSON.stringify(se.status));
-}
+export const writeStatus = writeStatusError;
 
 /**
  * Proxies the client's upgrade to `target` (an `http://127.0.0.1:PORT/...` streaming
@@ -71,29 +54,6 @@ export function proxyUpgrade(req: http.IncomingMessage, socket: Duplex, head: Bu
   });
 }
 
-/** Copies both ways with backpressure; an end is passed on (flushed), an error destroys both. */
-function splice(a: Duplex, b: Duplex): void {
-  a.pipe(b);
-  b.pipe(a);
-  const wire = (x: Duplex, y: Duplex): void => {
-    x.on('error', () => {
-      x.destroy();
-      y.destroy();
-    });
-    x.on('close', () => {
-      if (y.destroyed) return;
-      y.end();
-      setTimeout(() => y.destroy(), 10_000).unref();
-    });
-  };
-  wire(a, b);
-  wire(b, a);
-  for (const s of [a, b]) {
-    const k = s as unknown as { setKeepAlive?: (on: boolean, ms: number) => void; setNoDelay?: (on: boolean) => void };
-    k.setKeepAlive?.(true, 30_000);
-    k.setNoDelay?.(true);
-  }
-}
 
 /**
  * Opens a SPDY/3.1 upgrade to a streaming URL with one protocol version.
