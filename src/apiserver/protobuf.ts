@@ -131,12 +131,12 @@ function readUnknown(buf: Uint8Array): UnknownEnvelope {
     }
     const b = r.bytes();
     if (no === 1) {
-      const t = new Reader(b);
-      for (const [tno, twire] of t.fields()) {
-        if (twire !== WIRE_LEN) t.skip(twire);
-        else if (tno === 1) out.apiVersion = utf8.decode(t.bytes());
-        else if (tno === 2) out.kind = utf8.decode(t.bytes());
-        else t.skip(twire);
+      const tm = new Reader(b);
+      for (const [tno, twire] of tm.fields()) {
+        if (twire !== WIRE_LEN) tm.skip(twire);
+        else if (tno === 1) out.apiVersion = utf8.decode(tm.bytes());
+        else if (tno === 2) out.kind = utf8.decode(tm.bytes());
+        else tm.skip(twire);
       }
     } else if (no === 2) out.raw = b;
     else if (no === 3) out.contentEncoding = utf8.decode(b);
