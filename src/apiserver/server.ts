@@ -15,7 +15,7 @@ import {
 import { handleResource } from './http/handlers.js';
 import { parseRoute } from './http/route.js';
 import { writeError, writeJson } from './http/respond.js';
-import { serveOpenApi } from './http/openapi.js';
+import { serveOpenApi, serveOpenApiV2 } from './http/openapi.js';
 import { servePodLog, type KubeletConnection } from './http/logs.js';
 import { servePodStreamUpgrade, STREAMING_SUBRESOURCES, upgradeRequired } from './http/streaming.js';
 import { buildRegistries, type Registries } from './registries.js';
@@ -120,6 +120,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       return;
     }
     if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) return serveOpenApi(path, res);
+    if (path === '/openapi/v2') return serveOpenApiV2(req.headers.accept, res);
     const route = parseRoute(path);
     const accept = req.headers.accept;
     switch (route.type) {

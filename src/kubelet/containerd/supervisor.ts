@@ -8,7 +8,8 @@
  * containerd (and kubelet) re-adopts them, as on a real Kubernetes node.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdir, open, writeFile, rm, stat, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, open, writeFile, rm, stat, readFile, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { createRemoteRuntime, type RemoteRuntime } from '../cri/remote.js';
@@ -62,6 +63,35 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
     const onAbort = (): void => { clearTimeout(t); reject(signal?.reason); };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** True while `pid` exists (zombies count as gone). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  return !/^\S+ \(.*\) Z/.test(readFileSyncSafe(`/proc/${pid}/stat`));
+}
+
+function readFileSyncSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** PIDs of `containerd --config <configFile>` processes (left by a crashed peapod). */
+async function orphanedContainerds(configFile: string): Promise<number[]> {
+  const out: number[] = [];
+  for (const name of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    const argv = readFileSyncSafe(`/proc/${name}/cmdline`).split('\0');
+    if (argv[0]?.endsWith('containerd') && argv.includes('--config') && argv[argv.indexOf('--config') + 1] === configFile) out.push(Number(name));
+  }
+  return out;
 }
 
 /** Supervises one containerd process. `start()` / `stop()` may be called again after stop. */
@@ -137,6 +167,13 @@ export class ContainerdSupervisor {
     }
   }
 
+  /**
+   * A containerd still serving this node's socket is either an orphan of a peapod
+   * that crashed (its command line names this node's config file: it is stopped —
+   * pods survive, as they survive any containerd restart — and a fresh one started)
+   * or someone else's, which is refused.
+   * @throws Error when a foreign containerd serves the socket.
+   */
   private async refuseIfRunning(): Promise<void> {
     if (!(await stat(this.paths.socket).catch(() => undefined))) return;
     const cri = createRemoteRuntime(this.paths.socket, { timeoutMs: 1000 });
@@ -147,7 +184,13 @@ export class ContainerdSupervisor {
     } finally {
       cri.close();
     }
-    throw new Error(`a containerd is already serving ${this.paths.socket}`);
+    const orphans = await orphanedContainerds(this.paths.configFile);
+    if (!orphans.length) throw new Error(`a containerd is already serving ${this.paths.socket}`);
+    this.log(`stopping containerd left running by an earlier peapod (pid ${orphans.join(', ')})`);
+    for (const pid of orphans) { try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ } }
+    const deadline = Date.now() + (this.opts.stopTimeoutMs ?? 10_000);
+    while (orphans.some(isAlive) && Date.now() < deadline) await delay(50);
+    for (const pid of orphans.filter(isAlive)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
   }
 
   private async logTail(): Promise<string> {
