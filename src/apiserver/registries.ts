@@ -2,7 +2,12 @@
 import type { Store } from '../storage/store.js';
 import type { KubeObject, Namespace } from '../api/types.js';
 import { RegistryStore, type DeletionHooks } from './registry/store.js';
+import { ensureKubernetesService, type KubernetesServiceOptions } from './kubernetes-service.js';
+import { serviceAllocators } from './registry/ipallocator.js';
+import { ServiceRegistryStore } from './registry/service-store.js';
 import { configMapStrategy } from './registry/strategies/configmap.js';
+import { endpointSliceStrategy, endpointsStrategy } from './registry/strategies/endpoints.js';
+import { serviceStrategy } from './registry/strategies/service.js';
 import { deploymentStrategy } from './registry/strategies/deployment.js';
 import { podStrategy } from './registry/strategies/pod.js';
 import { replicaSetStrategy } from './registry/strategies/replicaset.js';
@@ -20,7 +25,10 @@ export class Registries {
 
   constructor(store: Store, strategies: (Strategy & DeletionHooks)[]) {
     for (const s of strategies) {
-      this.byKey.set(`${s.info.group}/${s.info.resource}`, new RegistryStore(store, s, () => this.namespaces));
+      const r = s.info.group === '' && s.info.resource === 'services'
+        ? new ServiceRegistryStore(store, s, () => this.namespaces, serviceAllocators(store))
+        : new RegistryStore(store, s, () => this.namespaces);
+      this.byKey.set(`${s.info.group}/${s.info.resource}`, r);
     }
   }
 
@@ -41,6 +49,18 @@ export class Registries {
 
   get nodes(): RegistryStore {
     return this.get({ group: '', resource: 'nodes' });
+  }
+
+  /**
+   * Repairs service IP / node port allocations, then creates or corrects the
+   * `default/kubernetes` Service and its endpoints (see kubernetes-service.ts).
+   */
+  async ensureKubernetesService(o: KubernetesServiceOptions): Promise<void> {
+    const services = this.get({ group: '', resource: 'services' });
+    if (services instanceof ServiceRegistryStore) await services.repairAllocations(o.now);
+    await ensureKubernetesService({
+      services, endpoints: this.get({ group: '', resource: 'endpoints' }), endpointSlices: this.get({ group: 'discovery.k8s.io', resource: 'endpointslices' }),
+    }, o);
   }
 
   /** Creates the system namespaces that are missing (idempotent across restarts). */
@@ -82,6 +102,6 @@ export const namespaceLifecycleStrategy: Strategy & DeletionHooks = {
 export function buildRegistries(store: Store): Registries {
   return new Registries(store, [
     namespaceLifecycleStrategy, podStrategy, nodeStrategy, eventStrategy, leaseStrategy, deploymentStrategy, replicaSetStrategy,
-    configMapStrategy, secretStrategy,
+    configMapStrategy, secretStrategy, serviceStrategy, endpointsStrategy, endpointSliceStrategy,
   ]);
 }

@@ -45,6 +45,8 @@ export interface ApiServerOptions {
   tokens?: Map<string, { user: string; groups: string[] }>;
   /** How to reach kubelets for logs/exec (client cert signed by the cluster CA). */
   kubelet: KubeletConnection;
+  /** The address pods reach this server at (the node IP): the `kubernetes` service's endpoint. */
+  advertiseAddress?: string;
   /** Extra non-Kubernetes endpoints (peapod's node bootstrap), matched by exact method and path. */
   extraRoutes?: ExtraRoute[];
   clock?: Clock;
@@ -179,6 +181,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  await registries.ensureKubernetesService({ port, advertiseAddress: opts.advertiseAddress, now: clock.now() });
   return {
     port,
     registries,

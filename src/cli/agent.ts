@@ -17,6 +17,8 @@ import { ContainerdSupervisor } from '../kubelet/containerd/supervisor.js';
 import { buildPauseImageArchive } from '../kubelet/containerd/pause-image.js';
 import { createRemoteRuntime } from '../kubelet/cri/remote.js';
 import { Kubelet } from '../kubelet/kubelet.js';
+import { Proxier } from '../proxy/proxier.js';
+import { proxyTagFor } from '../proxy/rules.js';
 import { fetchNodeCredentials, type NodeCredentials } from '../platform/bootstrap.js';
 import { ensureIptablesRule, noMasqueradeRule } from '../platform/netns.js';
 import { nodeNetworkFor, portOrFree, primaryNodeIP } from '../platform/node-net.js';
@@ -47,6 +49,7 @@ export class Agent {
   private mirror?: RegistryMirror;
   private containerd?: ContainerdSupervisor;
   private kubelet?: Kubelet;
+  private proxier?: Proxier;
   private client?: RestClient;
   private criClose?: () => void;
   private readonly ac = new AbortController();
@@ -98,6 +101,10 @@ export class Agent {
     });
     await this.kubelet.start(this.ac.signal);
     step(`kubelet started: node ${nodeName} (${nodeIP}), kubelet API on port ${kubeletPort}`);
+
+    this.proxier = new Proxier({ client: this.client, tag: proxyTagFor(dataDir), clusterCIDR: clusterCIDR || undefined, log });
+    await this.proxier.start();
+    step('service proxy started');
   }
 
   /** Fresh credentials from the server; the PEMs are kept in `<dataDir>/pki` for inspection. */
@@ -118,6 +125,7 @@ export class Agent {
   /** Stops the kubelet and containerd (pods keep running and are re-adopted on the next start). */
   async stop(): Promise<void> {
     this.ac.abort();
+    await this.proxier?.stop().catch(() => {});
     await this.kubelet?.stop().catch(() => {});
     this.client?.close();
     this.criClose?.();

@@ -10,6 +10,7 @@ import type { ApiClient } from '../client/types.js';
 import { realClock, type Clock } from '../machinery/clock.js';
 import { DeploymentController } from './deployment/deployment.js';
 import { discoverResources, supports, type DiscoveryClient } from './discovery.js';
+import { EndpointsController } from './endpoints/controller.js';
 import { GarbageCollector } from './garbagecollector/garbagecollector.js';
 import { SharedInformerFactory } from './informers.js';
 import { NamespaceController } from './namespace/namespace.js';
@@ -47,6 +48,7 @@ export class ControllerManager {
       new DeploymentController({ client, informers, recorder: recorder('deployment-controller'), clock, log }),
       new GarbageCollector({ client, informers, resources: resources.filter((r) => supports(r, 'list', 'watch', 'delete')), log }),
       new NamespaceController({ client, informers, resources, clock, log }),
+      new EndpointsController({ client, informers, log }),
     ];
     informers.start(this.ac.signal);
     await informers.waitForCacheSync();

@@ -3,7 +3,8 @@
  * worker agent processes, each worker node's containerd, shims, containers, mounts and cgroups
  * (cleanupNode on `<dataDir>/nodes/<name>`), the workers' network namespaces and veths, the
  * host bridge (its routes go with it) and the host iptables rules marked with the cluster's
- * comment. Everything is found from the data dir alone (names are derived from it, netns.ts).
+ * comment, and the control-plane node's service proxy chains (proxy/rules.ts; workers' go with
+ * their namespaces). Everything is found from the data dir alone (names are derived from it).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { cleanupNode } from '../kubelet/containerd/cleanup.js';
+import { cleanupProxyRules } from '../proxy/iptables.js';
+import { proxyTagFor } from '../proxy/rules.js';
 import { multinodeNetworkFor } from './netns.js';
 
 const execFileP = promisify(execFile);
@@ -22,6 +25,8 @@ export interface MultinodeCleanupReport {
   netnsDeleted: string[];
   linksDeleted: string[];
   iptablesRulesDeleted: number;
+  /** Service proxy jumps and chains (rules.ts) removed from the host's tables. */
+  proxyRulesDeleted: number;
   errors: string[];
 }
 
@@ -102,7 +107,7 @@ async function deleteRules(rules: { table: string; rule: string }[]): Promise<vo
 export async function cleanupMultinode(dataDir: string, log: (line: string) => void = () => {}): Promise<MultinodeCleanupReport> {
   const net = multinodeNetworkFor(dataDir);
   const nodesDir = path.join(dataDir, 'nodes');
-  const report: MultinodeCleanupReport = { agentsKilled: 0, workerNodes: [], netnsDeleted: [], linksDeleted: [], iptablesRulesDeleted: 0, errors: [] };
+  const report: MultinodeCleanupReport = { agentsKilled: 0, workerNodes: [], netnsDeleted: [], linksDeleted: [], iptablesRulesDeleted: 0, proxyRulesDeleted: 0, errors: [] };
   const step = async (name: string, fn: () => Promise<void>): Promise<void> => {
     try { await fn(); } catch (e) { report.errors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`); }
   };
@@ -138,6 +143,9 @@ export async function cleanupMultinode(dataDir: string, log: (line: string) => v
     const rules = await rulesWithComment(net.ruleComment);
     if (rules.length) await deleteRules(rules);
     report.iptablesRulesDeleted = rules.length;
+  });
+  await step('service proxy rules', async () => {
+    report.proxyRulesDeleted = await cleanupProxyRules(proxyTagFor(dataDir));
   });
   log(`cleanupMultinode ${dataDir}: ${JSON.stringify(report)}`);
   return report;

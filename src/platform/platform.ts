@@ -20,6 +20,8 @@ import { ContainerdSupervisor } from '../kubelet/containerd/supervisor.js';
 import { buildPauseImageArchive } from '../kubelet/containerd/pause-image.js';
 import { createRemoteRuntime } from '../kubelet/cri/remote.js';
 import { Kubelet } from '../kubelet/kubelet.js';
+import { Proxier } from '../proxy/proxier.js';
+import { proxyTagFor } from '../proxy/rules.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { openStore } from '../storage/open.js';
 import type { Store } from '../storage/store.js';
@@ -55,6 +57,7 @@ export class Platform {
   private controllers?: ControllerManager;
   private nodeLifecycle?: NodeLifecycleController;
   private kubelet?: Kubelet;
+  private proxier?: Proxier;
   private criClose?: () => void;
   private clients: RestClient[] = [];
   private pkiPems?: { ca: string; cert: string; key: string };
@@ -110,6 +113,7 @@ export class Platform {
       tokens: joinTokenUsers(joinToken),
       extraRoutes: bootstrapRoutes({ pki, log }),
       port: this.opts.port,
+      advertiseAddress: nodeIP,
       tls: { certPem: pki.apiserver.certPem, keyPem: pki.apiserver.keyPem, caPem: pki.ca.certPem },
       kubelet: { caPem: pki.ca.certPem, certPem: pki.apiserverKubeletClient.certPem, keyPem: pki.apiserverKubeletClient.keyPem },
       log: (l) => log(l),
@@ -130,7 +134,7 @@ export class Platform {
     const controllerClient = this.client(server, pki.ca.certPem, pki.admin.certPem, pki.admin.keyPem, 'kube-controller-manager');
     this.controllers = new ControllerManager({ client: controllerClient, log });
     await this.controllers.start();
-    step('controllers started: replicaset, deployment, garbage-collector, namespace');
+    step('controllers started: replicaset, deployment, garbage-collector, namespace, endpoints');
     await ensureControlPlaneNode(adminClient, this.nodeName);
 
     const kubeletClient = this.client(server, pki.ca.certPem, pki.kubelet.certPem, pki.kubelet.keyPem, 'kubelet');
@@ -153,6 +157,11 @@ export class Platform {
     });
     await this.kubelet.start(this.ac.signal);
     step(`kubelet started: node ${this.nodeName} (${nodeIP}), kubelet API on port ${kubeletPort}`);
+
+    const proxyClient = this.client(server, pki.ca.certPem, pki.admin.certPem, pki.admin.keyPem, 'kube-proxy');
+    this.proxier = new Proxier({ client: proxyClient, tag: proxyTagFor(dataDir), log });
+    await this.proxier.start();
+    step(`service proxy started (iptables chains PEAPOD-SERVICES-${proxyTagFor(dataDir)})`);
 
     // After the kubelet's first heartbeat, so that a restart does not find its own node stale.
     this.nodeLifecycle = new NodeLifecycleController({ client: controllerClient, recorder: new ApiEventRecorder(controllerClient, 'node-controller'), log });
@@ -181,6 +190,7 @@ export class Platform {
   /** Stops components in reverse order. Running containers are left to be re-adopted on the next start. */
   async stop(): Promise<void> {
     this.ac.abort();
+    await this.proxier?.stop().catch(() => {});
     await this.kubelet?.stop().catch(() => {});
     await this.nodeLifecycle?.stop().catch(() => {});
     await this.controllers?.stop().catch(() => {});

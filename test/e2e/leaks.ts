@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { multinodeNetworkFor } from '../../src/platform/netns.js';
 import { cleanupMultinode, linksWithPrefix, rulesWithComment } from '../../src/platform/multinode-cleanup.js';
+import { cleanupProxyRules, leftoverProxyRules } from '../../src/proxy/iptables.js';
+import { proxyTagFor } from '../../src/proxy/rules.js';
 
 const execFileP = promisify(execFile);
 const NETNS_DIR = '/run/netns';
@@ -32,7 +34,7 @@ export interface Leaks {
   bridges: string[];
   /** Host veths of `up --nodes` workers (netns.ts names). */
   links: string[];
-  /** Host iptables rules carrying the multi-node cluster's comment. */
+  /** Host iptables rules carrying the multi-node cluster's comment, and the service proxy's jumps and chains. */
   iptables: string[];
 }
 
@@ -75,7 +77,10 @@ export async function findLeaks(dir: string, baseline: HostBaseline, knownBridge
     // Only this cluster's bridges: other clusters (a developer's, a parallel test) may create theirs meanwhile.
     bridges: bridgesNow.filter((b) => ours.has(b)),
     links: await linksWithPrefix(net.vethPrefix),
-    iptables: (await rulesWithComment(net.ruleComment)).map((r) => `-t ${r.table} ${r.rule}`),
+    iptables: [
+      ...(await rulesWithComment(net.ruleComment)).map((r) => `-t ${r.table} ${r.rule}`),
+      ...(await leftoverProxyRules(proxyTagFor(dir))),
+    ],
   };
 }
 
@@ -123,7 +128,11 @@ export async function cleanupLeaks(dir: string, leaks: Leaks): Promise<string[]>
   for (const b of [...leaks.bridges, ...leaks.links]) {
     await run('ip', ['link', 'del', b], problems, /Cannot find device/);
   }
-  for (const r of leaks.iptables) {
+  const tag = proxyTagFor(dir);
+  if (leaks.iptables.some((r) => r.includes(tag))) {
+    await cleanupProxyRules(tag).catch((e: unknown) => problems.push(`cleanupProxyRules ${tag}: ${String(e)}`));
+  }
+  for (const r of leaks.iptables.filter((x) => !x.includes(tag))) {
     const m = /^-t (\S+) -A (.*)$/.exec(r);
     if (m) await run('sh', ['-c', `iptables -w -t ${m[1]} -D ${m[2]}`], problems, /does a matching rule exist|Bad rule/);
   }

@@ -4,6 +4,7 @@
 import { clusterDefinitions } from './core-cluster.js';
 import { configDefinitions } from './core-config.js';
 import { containerDefinitions } from './core-container.js';
+import { endpointsDefinitions } from './endpoints.js';
 import { podDefinitions } from './core-pod.js';
 import { volumeDefinitions } from './core-volume.js';
 import { metaDefinitions } from './meta.js';
@@ -19,6 +20,7 @@ export const definitions: DefinitionSet = Object.freeze({
   ...clusterDefinitions,
   ...configDefinitions,
   ...workloadDefinitions,
+  ...endpointsDefinitions,
 });
 
 /** A named definition. */

@@ -82,6 +82,14 @@ const COLUMNS: Record<string, TableColumnDefinition[]> = {
     AGE,
     col('Selector', 'Label selector of the backing pods.', WIDE),
   ],
+  endpoints: [NAME, col('Endpoints', 'Ready addresses and ports of the endpoints.'), AGE],
+  endpointslices: [
+    NAME,
+    col('AddressType', 'Type of the addresses (IPv4, IPv6, FQDN).'),
+    col('Ports', 'Port numbers of the slice.'),
+    col('Endpoints', 'Addresses of the endpoints of the slice.'),
+    AGE,
+  ],
 };
 
 const GENERIC: TableColumnDefinition[] = [NAME, AGE];

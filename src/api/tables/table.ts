@@ -7,6 +7,7 @@
  */
 import type { CoreEvent, KubeObject, Lease, Namespace, Node, Pod } from '../types.js';
 import { columnsFor } from './columns.js';
+import { printEndpointSlice, printEndpoints } from './endpoints.js';
 import { printPod } from './pods.js';
 import {
   printConfigMap, printDeployment, printEvent, printGeneric, printLease, printNamespace, printNode, printReplicaSet, printSecret, printService,
@@ -31,6 +32,8 @@ const PRINTERS: Record<string, Printer> = {
   configmaps: printConfigMap,
   secrets: printSecret,
   services: printService,
+  endpoints: printEndpoints,
+  endpointslices: printEndpointSlice,
 };
 
 /** Cells (and row conditions) for one object of `resource`; `now` in ms since the epoch. */
