@@ -5,16 +5,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  alreadyExists, badRequest, conflict, CONFLICT_MODIFIED, expired, forbidden, invalid, notFound, StatusError,
+  alreadyExists, badRequest, conflict, CONFLICT_MODIFIED, forbidden, invalid, notFound, StatusError,
   type FieldError,
 } from '../../api/errors.js';
 import type { DeleteOptions, KubeList, KubeObject, Namespace } from '../../api/types.js';
 import { rfc3339 } from '../../machinery/clock.js';
 import {
-  StoreCompactedError, StoreConflictError, StoreKeyExistsError, StoreKeyNotFoundError, type KeyValue, type Store,
+  StoreConflictError, StoreKeyExistsError, StoreKeyNotFoundError, type KeyValue, type Store,
 } from '../../storage/store.js';
 import { apiVersionOf, groupResource } from '../resources.js';
 import { makeFilter, type ObjectFilter } from './filters.js';
+import { gcFinalizers, type DeletionHooks } from './deletion.js';
+import { watchRegistry } from './watch.js';
 import { validateObjectMetaBasic } from './meta.js';
 import type { RequestContext, Strategy } from './strategy.js';
 
@@ -45,40 +47,7 @@ function clone<T>(o: T): T {
   return structuredClone(o);
 }
 
-/** The finalizer that makes the garbage collector orphan dependents (metav1.FinalizerOrphanDependents). */
-export const FINALIZER_ORPHAN = 'orphan';
-/** The finalizer that makes the garbage collector delete dependents first (metav1.FinalizerDeleteDependents). */
-export const FINALIZER_FOREGROUND = 'foregroundDeletion';
-
-/** Optional deletion hooks a strategy may add (namespaces keep `spec.finalizers` and turn Terminating). */
-export interface DeletionHooks {
-  /** Finalizers beyond `metadata.finalizers` that keep a deleted object in storage. */
-  extraFinalizers?(obj: KubeObject): string[];
-  /** Called on an object whose deletion is pending (marked, not removed). */
-  prepareForPendingDelete?(obj: KubeObject): void;
-}
-
-/**
- * deletionFinalizersForGarbageCollection: the finalizers after applying the delete
- * options' propagation policy (`Orphan` or `orphanDependents: true` adds `orphan`,
- * `Foreground` adds `foregroundDeletion`, `Background` removes both), or undefined
- * when the options ask for no change.
- */
-export function gcFinalizers(current: string[], opts: DeleteOptions): string[] | undefined {
-  let orphan: boolean | undefined;
-  let foreground: boolean | undefined;
-  if (opts.orphanDependents !== undefined) orphan = opts.orphanDependents;
-  else if (opts.propagationPolicy === 'Orphan') orphan = true;
-  else if (opts.propagationPolicy === 'Background' || opts.propagationPolicy === 'Foreground') orphan = false;
-  if (opts.propagationPolicy === 'Foreground') foreground = true;
-  else if (opts.propagationPolicy === 'Background' || opts.propagationPolicy === 'Orphan' || orphan) foreground = false;
-  if (orphan === undefined && foreground === undefined) return undefined;
-  const next = current.filter((f) => f !== FINALIZER_ORPHAN && f !== FINALIZER_FOREGROUND);
-  if (orphan ?? current.includes(FINALIZER_ORPHAN)) next.push(FINALIZER_ORPHAN);
-  if (foreground ?? current.includes(FINALIZER_FOREGROUND)) next.push(FINALIZER_FOREGROUND);
-  const same = next.length === current.length && next.every((f) => current.includes(f));
-  return same ? undefined : next;
-}
+export { FINALIZER_FOREGROUND, FINALIZER_ORPHAN, gcFinalizers, type DeletionHooks } from './deletion.js';
 
 export class RegistryStore {
   private readonly hooks: DeletionHooks;
@@ -419,51 +388,16 @@ export class RegistryStore {
   }
 
   /**
-   * Watches the collection. resourceVersion "" or "0" first yields ADDED for every
-   * current match (Kubernetes' synthetic initial events), then changes after that;
-   * any other resourceVersion yields only changes after it. Selector transitions
-   * become ADDED/DELETED as on Kubernetes. A compacted resourceVersion yields one
-   * ERROR event with a 410 Expired Status.
+   * Watches the collection: synthetic ADDED events for resourceVersion "" or "0",
+   * selector transitions as ADDED/DELETED, a 410 ERROR event for a compacted
+   * resourceVersion (see {@link watchRegistry}).
    */
-  async *watch(namespace: string | undefined, params: ListParams, signal: AbortSignal): AsyncGenerator<RegistryWatchEvent> {
-    const filter = this.filter(params);
-    let from: number;
-    if (!params.resourceVersion || params.resourceVersion === '0') {
-      const list = await this.list(namespace, { labelSelector: params.labelSelector, fieldSelector: params.fieldSelector });
-      for (const o of list.items) yield { type: 'ADDED', object: o };
-      from = Number(list.metadata.resourceVersion);
-    } else {
-      from = Number(params.resourceVersion);
-      if (!Number.isFinite(from) || from < 0) throw badRequest(`invalid resource version: ${params.resourceVersion}`);
-    }
-    try {
-      for await (const ev of this.store.watch(this.prefix(namespace), from, signal)) {
-        const cur = this.decode(ev.kv);
-        const prev = ev.prevKv ? this.decode(ev.prevKv) : undefined;
-        this.stampType(cur); if (prev) this.stampType(prev);
-        if (ev.type === 'delete') {
-          cur.metadata.resourceVersion = String(ev.revision);
-          if (filter(cur)) yield { type: 'DELETED', object: cur };
-          continue;
-        }
-        const now = filter(cur);
-        const before = prev ? filter(prev) : false;
-        if (ev.created || !prev) { if (now) yield { type: 'ADDED', object: cur }; }
-        else if (now && before) yield { type: 'MODIFIED', object: cur };
-        else if (now && !before) yield { type: 'ADDED', object: cur };
-        else if (!now && before) yield { type: 'DELETED', object: cur };
-      }
-    } catch (e) {
-      if (e instanceof StoreCompactedError) {
-        yield { type: 'ERROR', object: expired(`too old resource version: ${from} (${e.compacted})`).status as unknown as KubeObject };
-        return;
-      }
-      if (signal.aborted) return;
-      throw e;
-    }
+  watch(namespace: string | undefined, params: ListParams, signal: AbortSignal): AsyncGenerator<RegistryWatchEvent> {
+    return watchRegistry(this, this.store, namespace, params, signal);
   }
 
-  private stampType(o: KubeObject): void {
+  /** Sets apiVersion and kind on an object read from storage. */
+  stampType(o: KubeObject): void {
     o.apiVersion = apiVersionOf(this.info);
     o.kind = this.info.kind;
   }
