@@ -35,6 +35,7 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** List+watch cache of one resource (optionally filtered by selectors) with change handlers and a lister. */
 export class Informer<T extends KubeObject> {
   private cache = new Map<string, T>();
   private handlers: EventHandler<T>[] = [];

@@ -6,6 +6,7 @@
  */
 import { ItemBackoff } from './backoff.js';
 
+/** A deduplicating work queue with per-key exclusivity and rate-limited requeue (client-go's workqueue). Delays are in milliseconds. */
 export class WorkQueue<K = string> {
   private queue: K[] = [];
   private dirty = new Set<K>();

@@ -37,6 +37,7 @@ export const JOIN_TOKEN_FILE = 'token';
 export const BOOTSTRAP_USER = { user: 'system:bootstrap:peapod-join', groups: ['system:bootstrappers', 'system:authenticated'] };
 /** Paths of the bootstrap endpoints. */
 export const CACERTS_PATH = '/peapod/v1/cacerts';
+/** Token-authenticated endpoint that issues a joining node its kubelet certificate and pod CIDR. */
 export const NODE_CREDENTIALS_PATH = '/peapod/v1/node-credentials';
 /** The cluster pod network pod CIDRs are carved from. */
 export const CLUSTER_CIDR = '10.244.0.0/16';

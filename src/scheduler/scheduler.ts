@@ -28,6 +28,7 @@ function schedulingView(n: Node): string {
   ]);
 }
 
+/** The scheduler component: informers on pods and nodes, a retry queue, one scheduling cycle per pod (see select.ts). */
 export class Scheduler {
   /** Pods bound by this scheduler that the informer has not yet shown bound (kube-scheduler's assumed pods). */
   private readonly assumed = new Map<string, Pod>();

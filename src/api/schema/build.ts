@@ -6,6 +6,7 @@ import type { ArrayField, Field, FieldBase, GroupVersionKind, MapField, RefField
 
 /** Definition name prefixes. */
 export const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
+/** Definition-name prefixes of the API groups (OpenAPI component names). */
 export const CORE = 'io.k8s.api.core.v1.';
 export const APPS = 'io.k8s.api.apps.v1.';
 export const COORD = 'io.k8s.api.coordination.v1.';

@@ -9,6 +9,7 @@ export type Token =
   | 'Error' | 'EndOfString' | 'ClosedPar' | 'Comma' | 'DoesNotExist' | 'DoubleEquals' | 'Equals'
   | 'GreaterThan' | 'Identifier' | 'In' | 'LessThan' | 'NotEquals' | 'NotIn' | 'OpenPar';
 
+/** One token of a label selector with its literal text. */
 export interface ScannedItem {
   tok: Token;
   literal: string;

@@ -49,6 +49,7 @@ function clone<T>(o: T): T {
 
 export { FINALIZER_FOREGROUND, FINALIZER_ORPHAN, gcFinalizers, type DeletionHooks } from './deletion.js';
 
+/** The generic store of one resource over a Store: Kubernetes create/get/list/update/delete/watch semantics, with Strategy hooks. Failures are StatusErrors. */
 export class RegistryStore {
   private readonly hooks: DeletionHooks;
 

@@ -24,6 +24,7 @@ export interface NodeLifecycleOptions {
   log?: (msg: string) => void;
 }
 
+/** Watches node heartbeats, keeps lifecycle taints in line and evicts pods from NoExecute-tainted nodes. Start with `start()`, stop with `stop()`. */
 export class NodeLifecycleController {
   private readonly nodes: Informer<Node>;
   private readonly leases: Informer<Lease>;

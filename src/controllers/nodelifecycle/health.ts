@@ -11,7 +11,9 @@ import type { Lease, Node, NodeCondition, Pod, Taint } from '../../api/types.js'
 /** Grace period without heartbeat before a node is Unknown (seconds), as Kubernetes' nodeMonitorGracePeriod. */
 export const NODE_MONITOR_GRACE_SECONDS = 40;
 
+/** Taint key for nodes whose Ready condition is False. */
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
+/** Taint key for nodes whose Ready condition is Unknown (kubelet silent). */
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
 
 function ms(t: string | undefined | null): number {

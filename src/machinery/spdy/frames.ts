@@ -149,6 +149,7 @@ export function adler32(buf: Buffer): number {
  */
 const SYNC_MARKER = Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]);
 
+/** SPDY/3 header block compression: one zlib stream with the SPDY dictionary per direction, flushed per frame. */
 export class HeaderCompressor {
   private started = false;
 

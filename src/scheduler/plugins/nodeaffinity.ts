@@ -35,6 +35,7 @@ function affinity(pod: Pod): { required?: { nodeSelectorTerms?: Term[] }; prefer
   };
 }
 
+/** NodeAffinity: nodeSelector and required terms filter; preferred terms score (weight-normalised to 0–100). */
 export const nodeAffinity: FilterPlugin & ScorePlugin = {
   name: 'NodeAffinity',
   weight: 2,

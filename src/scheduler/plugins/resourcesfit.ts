@@ -3,6 +3,7 @@ import type { Pod } from '../../api/types.js';
 import { type FilterPlugin, type NodeInfo, type ScorePlugin, type Status, Code, OK } from '../framework.js';
 import { podRequests } from '../resources.js';
 
+/** NodeResourcesFit: requests (cpu millicores, memory and ephemeral-storage bytes, pod count) must fit allocatable; scores LeastAllocated. */
 export const nodeResourcesFit: FilterPlugin & ScorePlugin = {
   name: 'NodeResourcesFit',
   weight: 1,

@@ -59,6 +59,7 @@ function validateConfigMap(obj: KubeObject): FieldError[] {
   return errs;
 }
 
+/** ConfigMap strategy: key validation, immutability. */
 export const configMapStrategy: Strategy = {
   info: findResource('', 'v1', 'configmaps')!,
   hasStatus: false,

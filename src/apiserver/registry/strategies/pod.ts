@@ -9,6 +9,7 @@ import { validatePod, validatePodUpdate } from '../../../api/validation/pod.js';
 import { findResource } from '../../resources.js';
 import type { Strategy } from '../strategy.js';
 
+/** Pod strategy: defaulting, validation, the pod-update rules, graceful deletion. */
 export const podStrategy: Strategy = {
   info: findResource('', 'v1', 'pods')!,
   hasStatus: true,

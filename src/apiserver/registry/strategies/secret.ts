@@ -64,6 +64,7 @@ function validateSecret(obj: KubeObject): FieldError[] {
   return errs;
 }
 
+/** Secret strategy: stringData merge, type defaulting, key/type validation, immutability. */
 export const secretStrategy: Strategy = {
   info: findResource('', 'v1', 'secrets')!,
   hasStatus: false,

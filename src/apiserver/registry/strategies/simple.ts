@@ -4,6 +4,7 @@ import { rfc3339 } from '../../../machinery/clock.js';
 import { findResource } from '../../resources.js';
 import type { Strategy } from '../strategy.js';
 
+/** Namespace strategy: finalizer `kubernetes`, phase Active, the metadata.name label. */
 export const namespaceStrategy: Strategy = {
   info: findResource('', 'v1', 'namespaces')!,
   hasStatus: true,
@@ -22,6 +23,7 @@ export const namespaceStrategy: Strategy = {
   selectableFields: (obj) => ({ 'status.phase': (obj as Namespace).status?.phase ?? '' }),
 };
 
+/** Node strategy: status updates keep the spec. */
 export const nodeStrategy: Strategy = {
   info: findResource('', 'v1', 'nodes')!,
   hasStatus: true,
@@ -35,6 +37,7 @@ export const nodeStrategy: Strategy = {
   selectableFields: (obj) => ({ 'spec.unschedulable': String((obj as Node).spec?.unschedulable ?? false) }),
 };
 
+/** core/v1 Event strategy: involvedObject field selectors, firstTimestamp default. */
 export const eventStrategy: Strategy = {
   info: findResource('', 'v1', 'events')!,
   hasStatus: false,
@@ -62,6 +65,7 @@ export const eventStrategy: Strategy = {
   },
 };
 
+/** coordination.k8s.io/v1 Lease strategy (no status subresource). */
 export const leaseStrategy: Strategy = {
   info: findResource('coordination.k8s.io', 'v1', 'leases')!,
   hasStatus: false,
