@@ -24,6 +24,7 @@ import { startKubeletServer, type KubeletServer } from './server.js';
 import { gracePeriodSeconds, isTerminating } from './podutil.js';
 import { LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, readPodRuntimeStatus, type PodRuntimeStatus } from './runtime-state.js';
 import { generatePodStatus, jsonEqual } from './status.js';
+import type { ClusterDNSSettings } from './dns.js';
 
 /** Options of a Kubelet. Ports are TCP ports; directories absolute paths. */
 export interface KubeletOptions {
@@ -57,6 +58,8 @@ export interface KubeletOptions {
   serveApi?: boolean;
   /** Address the kubelet API binds to (default `0.0.0.0`). */
   apiHost?: string;
+  /** Cluster DNS for ClusterFirst pods (--cluster-dns/--cluster-domain; default 10.96.0.10, cluster.local). */
+  clusterDNS?: ClusterDNSSettings;
 }
 
 const errMsg = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -117,7 +120,7 @@ export class Kubelet {
       },
       runtime: opts.runtime, images: this.imageManager, recorder: opts.recorder, clock: this.clock, podLogsDir: opts.podLogsDir,
       podsDir: join(opts.dataDir ?? dirname(opts.podLogsDir), 'kubelet', 'pods'),
-      nodeIP: opts.nodeIP, nodeName: opts.nodeName, cgroupRoot: opts.cgroupRoot, log: this.log,
+      nodeIP: opts.nodeIP, nodeName: opts.nodeName, clusterDNS: opts.clusterDNS, cgroupRoot: opts.cgroupRoot, log: this.log,
     });
     this.informer = new Informer<Pod>(opts.client, Resources.pods(), { fieldSelector: `spec.nodeName=${opts.nodeName}` }, this.log);
   }

@@ -13,6 +13,7 @@ import { Backoff } from './backoff.js';
 import { removePodCgroups } from './cgroups.js';
 import { containerConfig, sandboxConfig } from './container-config.js';
 import type { KeyValue, Mount, PodSandboxConfig, RuntimeService } from './cri/api.js';
+import { DEFAULT_CLUSTER_DNS, DEFAULT_CLUSTER_DOMAIN, podDNSConfig, type ClusterDNSSettings } from './dns.js';
 import { CriError } from './cri/api.js';
 import type { ImageManager } from './images.js';
 import type { ConfigSources } from './config-sources.js';
@@ -36,6 +37,8 @@ export interface PodSyncerDeps {
   podsDir: string;
   nodeIP: string;
   nodeName: string;
+  /** Cluster DNS for ClusterFirst pods (default: 10.96.0.10, domain cluster.local). */
+  clusterDNS?: ClusterDNSSettings;
   cgroupRoot?: string;
   log: (msg: string) => void;
   /** ConfigMaps and Secrets for env and volumes (default: none exist). */
@@ -141,6 +144,8 @@ export class PodSyncer {
     }
     let sandboxId = plan.sandboxId;
     const sbConfig = sandboxConfig(pod, plan.attempt, this.d.podLogsDir);
+    const dnsConfig = podDNSConfig(pod, this.d.clusterDNS ?? { servers: [DEFAULT_CLUSTER_DNS], domain: DEFAULT_CLUSTER_DOMAIN });
+    if (dnsConfig) sbConfig.dnsConfig = dnsConfig;
     if (plan.createSandbox) {
       const id = await this.createSandbox(pod, sbConfig, signal);
       if (!id) return { requeueAfterMs: 2000 };

@@ -21,6 +21,8 @@ import { buildPauseImageArchive } from '../kubelet/containerd/pause-image.js';
 import { createRemoteRuntime } from '../kubelet/cri/remote.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { Proxier } from '../proxy/proxier.js';
+import { ClusterDNSServer } from '../dns/server.js';
+import { ensureKubeDNSService } from '../dns/kube-dns-service.js';
 import { proxyTagFor } from '../proxy/rules.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import { openStore } from '../storage/open.js';
@@ -58,6 +60,7 @@ export class Platform {
   private nodeLifecycle?: NodeLifecycleController;
   private kubelet?: Kubelet;
   private proxier?: Proxier;
+  private dns?: ClusterDNSServer;
   private criClose?: () => void;
   private clients: RestClient[] = [];
   private pkiPems?: { ca: string; cert: string; key: string };
@@ -163,6 +166,12 @@ export class Platform {
     await this.proxier.start();
     step(`service proxy started (iptables chains PEAPOD-SERVICES-${proxyTagFor(dataDir)})`);
 
+    const dnsClient = this.client(server, pki.ca.certPem, pki.admin.certPem, pki.admin.keyPem, 'cluster-dns');
+    this.dns = new ClusterDNSServer({ client: dnsClient, host: nodeIP, log });
+    await this.dns.start();
+    await ensureKubeDNSService(dnsClient, nodeIP, this.dns.port);
+    step(`cluster DNS listening on ${nodeIP}:${this.dns.port} (service kube-system/kube-dns 10.96.0.10)`);
+
     // After the kubelet's first heartbeat, so that a restart does not find its own node stale.
     this.nodeLifecycle = new NodeLifecycleController({ client: controllerClient, recorder: new ApiEventRecorder(controllerClient, 'node-controller'), log });
     await this.nodeLifecycle.start();
@@ -190,6 +199,7 @@ export class Platform {
   /** Stops components in reverse order. Running containers are left to be re-adopted on the next start. */
   async stop(): Promise<void> {
     this.ac.abort();
+    await this.dns?.stop().catch(() => {});
     await this.proxier?.stop().catch(() => {});
     await this.kubelet?.stop().catch(() => {});
     await this.nodeLifecycle?.stop().catch(() => {});
