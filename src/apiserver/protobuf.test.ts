@@ -33,6 +33,17 @@ function objectMeta(name: string, labels: Record<string, string> = {}, namespace
 }
 
 describe('decodeKubernetesProtobuf', () => {
+  it('decodes DeleteOptions as typed clients send them (any group-version)', () => {
+    const raw = msg(n(1, 0), b(2, msg(s(1, 'uid-1'))), s(4, 'Foreground'), s(5, 'All'));
+    for (const gv of ['v1', 'apps/v1', 'meta.k8s.io/v1']) {
+      const got = decodeKubernetesProtobuf(envelope(gv, 'DeleteOptions', raw));
+      assert.equal(got.object.gracePeriodSeconds, 0, gv);
+      assert.deepEqual(got.object.preconditions, { uid: 'uid-1' }, gv);
+      assert.equal(got.object.propagationPolicy, 'Foreground', gv);
+      assert.deepEqual(got.object.dryRun, ['All'], gv);
+    }
+  });
+
   it('decodes kubectl create namespace', () => {
     const raw = msg(b(1, objectMeta('x')), b(2, msg()), b(3, msg(s(1, ''))));
     const got = decodeKubernetesProtobuf(envelope('v1', 'Namespace', raw));

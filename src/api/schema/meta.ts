@@ -3,7 +3,7 @@
  * OwnerReference, ManagedFieldsEntry, LabelSelector, Condition.
  * Field numbers follow apimachinery's generated.proto.
  */
-import { KEEP, META, bool, i64, refs, str, strMap, strs, time } from './build.js';
+import { KEEP, META, bool, i64, ref, refs, str, strMap, strs, time, typeMeta } from './build.js';
 import type { Definition } from './types.js';
 
 /** meta/v1 definitions keyed by full name. */
@@ -33,6 +33,27 @@ export const metaDefinitions: Record<string, Definition> = {
         listType: 'set',
       }),
       managedFields: refs(17, META + 'ManagedFieldsEntry', 'Which managers own which fields (server-side apply bookkeeping).'),
+    },
+  },
+  [META + 'DeleteOptions']: {
+    description: 'Options of a delete: grace period, preconditions and how dependents are treated.',
+    // Registered in every group-version, as apimachinery's AddToGroupVersion does.
+    gvk: [['', 'v1'], ['apps', 'v1'], ['coordination.k8s.io', 'v1'], ['discovery.k8s.io', 'v1'], ['meta.k8s.io', 'v1'], ['policy', 'v1'], ['autoscaling', 'v1']]
+      .map(([group, version]) => ({ group: group!, version: version!, kind: 'DeleteOptions' })),
+    properties: {
+      ...typeMeta(),
+      gracePeriodSeconds: i64(1, 'Seconds before the object is deleted; 0 deletes at once.', KEEP),
+      preconditions: ref(2, META + 'Preconditions', 'Conditions the object must meet to be deleted.'),
+      orphanDependents: bool(3, 'Deprecated: orphan the dependents (use propagationPolicy).', KEEP),
+      propagationPolicy: str(4, 'How dependents are collected: Orphan, Background or Foreground.'),
+      dryRun: strs(5, 'When present, the delete is not persisted (`All`).'),
+    },
+  },
+  [META + 'Preconditions']: {
+    description: 'Must hold for a delete to proceed.',
+    properties: {
+      uid: str(1, 'The object must have this UID.'),
+      resourceVersion: str(2, 'The object must have this resourceVersion.'),
     },
   },
   [META + 'OwnerReference']: {

@@ -185,7 +185,8 @@ async function patch(r: ResourceRequest): Promise<void> {
 
 async function readDeleteOptions(r: ResourceRequest): Promise<DeleteOptions> {
   const buf = await readBody(r.req);
-  const opts: DeleteOptions = buf.length ? (parseJson(buf, 'DeleteOptions') as DeleteOptions) : {};
+  // Typed clients send DeleteOptions as protobuf, the others as JSON.
+  const opts: DeleteOptions = buf.length ? (decodeObject(buf, r.req.headers['content-type'], 'DeleteOptions') as DeleteOptions) : {};
   const gp = q(r.url, 'gracePeriodSeconds');
   if (gp !== undefined) opts.gracePeriodSeconds = Number(gp);
   const pp = q(r.url, 'propagationPolicy');
