@@ -1,6 +1,7 @@
 /**
  * Small helpers about pods shared by the kubelet's planning, status and execution code.
  */
+import { normalizeImageName } from '../images/names.js';
 import { createHash } from 'node:crypto';
 import type { Container, KubeObject, Pod } from '../api/types.js';
 
@@ -42,21 +43,11 @@ function stableStringify(v: unknown): string {
  * `localhost:5000/x` -> `localhost:5000/x:latest`; digests are kept.
  */
 export function normalizeImage(image: string): string {
-  let name = image.trim();
-  let suffix = '';
-  const at = name.indexOf('@');
-  if (at >= 0) {
-    suffix = name.slice(at);
-    name = name.slice(0, at);
+  try {
+    return normalizeImageName(image.trim());
+  } catch {
+    return image.trim(); // not a valid reference: the runtime reports the error
   }
-  const slash = name.indexOf('/');
-  const first = slash >= 0 ? name.slice(0, slash) : '';
-  const hasDomain = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (!hasDomain) name = slash >= 0 ? `docker.io/${name}` : `docker.io/library/${name}`;
-  const lastSlash = name.lastIndexOf('/');
-  const hasTag = name.slice(lastSlash + 1).includes(':');
-  if (!hasTag && !suffix) name += ':latest';
-  return name + suffix;
 }
 
 /** The effective pull policy: the spec's, else `Always` for `:latest`/untagged images, else `IfNotPresent`. */

@@ -1,7 +1,6 @@
 /** Node network facts: the node IP, and per-data-dir pod CIDR and bridge names. */
 import { createHash } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
-import { createServer } from 'node:net';
 
 /** The first non-internal IPv4 address of the machine, or 127.0.0.1. */
 export function primaryNodeIP(): string {
@@ -24,17 +23,4 @@ export function nodeNetworkFor(dataDir: string): { podCIDR: string; bridgeName: 
   return { podCIDR: `10.244.${n}.0/24`, bridgeName: `pp${h.subarray(1, 5).toString('hex')}` };
 }
 
-/** Resolves `preferred` if it can be bound on `host`, else a free ephemeral port. */
-export function portOrFree(preferred: number, host = '0.0.0.0'): Promise<number> {
-  const tryPort = (p: number) =>
-    new Promise<number>((resolve, reject) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(p, host, () => {
-        const a = s.address();
-        const port = typeof a === 'object' && a ? a.port : p;
-        s.close(() => resolve(port));
-      });
-    });
-  return tryPort(preferred).catch(() => tryPort(0));
-}
+export { portOrFree } from '../machinery/net.js';

@@ -10,6 +10,7 @@ import {
 } from '../../api/errors.js';
 import type { DeleteOptions, KubeList, KubeObject, Namespace } from '../../api/types.js';
 import { rfc3339 } from '../../machinery/clock.js';
+import { generateName } from '../../api/names.js';
 import {
   StoreConflictError, StoreKeyExistsError, StoreKeyNotFoundError, type KeyValue, type Store,
 } from '../../storage/store.js';
@@ -33,14 +34,6 @@ export interface ListParams {
 export interface RegistryWatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'ERROR' | 'BOOKMARK';
   object: KubeObject;
-}
-
-const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
-
-function randomSuffix(): string {
-  let s = '';
-  for (let i = 0; i < 5; i++) s += NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)];
-  return s;
 }
 
 function clone<T>(o: T): T {
@@ -130,7 +123,7 @@ export class RegistryStore {
       delete obj.metadata.namespace;
     }
     const generated = !obj.metadata.name && !!obj.metadata.generateName;
-    if (generated) obj.metadata.name = `${obj.metadata.generateName!.slice(0, 58)}${randomSuffix()}`;
+    if (generated) obj.metadata.name = generateName(obj.metadata.generateName!);
     const m = obj.metadata;
     delete m.resourceVersion; delete m.deletionTimestamp; delete m.deletionGracePeriodSeconds;
     m.uid = randomUUID();

@@ -10,7 +10,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, open, writeFile, rm, stat, readFile, readdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from '../../machinery/net.js';
 import { promisify } from 'node:util';
 import { createRemoteRuntime, type RemoteRuntime } from '../cri/remote.js';
 import { CriError } from '../cri/api.js';
@@ -43,18 +43,7 @@ export interface ContainerdSupervisorOptions {
   log?: (line: string) => void;
 }
 
-/** Picks a free TCP port on 127.0.0.1 (bind to 0, read, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { runStoreContract } from '../contract.js';
 import { MemoryStore, openMemoryStore } from './memory-store.js';
-import { compareKeys, prefixEnd } from './watch-hub.js';
+import { compareKeys, prefixEnd } from '../watch-hub.js';
 
 runStoreContract('memory', async () => {
   const store = openMemoryStore();

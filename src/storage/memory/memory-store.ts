@@ -13,7 +13,7 @@ import {
   type Store,
   type StoreEvent,
 } from '../store.js';
-import { WatchHub, compareKeys } from './watch-hub.js';
+import { WatchHub, compareKeys } from '../watch-hub.js';
 
 /**
  * In-memory implementation of {@link Store}.

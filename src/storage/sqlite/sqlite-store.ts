@@ -20,7 +20,7 @@ import {
   type Store,
   type StoreEvent,
 } from '../store.js';
-import { WatchHub, compareKeys, prefixEnd } from '../memory/watch-hub.js';
+import { WatchHub, compareKeys, prefixEnd } from '../watch-hub.js';
 import { SCHEMA_SQL, SQL, listSql, replaySql, rowToEvent, rowToKeyValue, type LogRow } from './schema.js';
 
 /** History retention and compaction cadence. */

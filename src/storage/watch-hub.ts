@@ -6,7 +6,7 @@
  * hand-off race-free: a watcher reads its history and registers for live events in
  * one synchronous step, so no write can land between the two (no gap, no duplicate).
  */
-import type { StoreEvent } from '../store.js';
+import type { StoreEvent } from './store.js';
 
 /** Reads the retained events under `prefix` with revision > `afterRevision`, oldest first. */
 export type ReplayFn = (prefix: string, afterRevision: number) => StoreEvent[];
